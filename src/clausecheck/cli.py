@@ -1,0 +1,285 @@
+"""The command line (click). Heavy libraries are imported inside commands, so `--help` is fast."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from clausecheck import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SEVERITY_CHOICES = ("high", "medium", "low")
+TYPE_CHOICES = ("auto", "nda", "poc", "joint_development", "license", "outsourcing", "services", "partnership", "distribution", "other")
+
+
+class Failure(click.ClickException):
+    """A coded error printed as one line; exit code 2."""
+
+    exit_code = EXIT_ERROR
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def _fail(error: Exception, debug: bool) -> None:
+    from clausecheck.errors import ClausecheckError
+
+    if debug:
+        traceback.print_exc()
+    if isinstance(error, ClausecheckError):
+        raise Failure(str(error)) from None
+    raise Failure(f"[E300] internal error: {type(error).__name__}: {error} (run with --debug for the traceback)") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="clausecheck")
+@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Pre-screen partner contracts (Japanese and English) before signing.
+
+    \b
+    Examples:
+      clausecheck check contract.docx --party 乙 -o memo.html
+      clausecheck check nda.pdf --format json
+      clausecheck batch contracts/ -o review/
+      clausecheck parse contract.pdf
+      clausecheck rules list
+    """
+    ctx.obj = {"debug": debug}
+
+
+def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_size=None):
+    from clausecheck.engine.runner import CheckOptions
+    from clausecheck.parsers import ReadOptions
+    from clausecheck.pipeline import Settings
+
+    read = ReadOptions(password=password) if max_size is None else ReadOptions(password=password, max_bytes=int(max_size * 1024 * 1024))
+    return Settings(
+        rules_dirs=tuple(str(Path(r)) for r in rules),
+        language=None if lang == "auto" else lang,
+        check=CheckOptions(party=party, contract_type=None if contract_type == "auto" else contract_type, memo_language=None if memo_lang == "auto" else memo_lang),
+        read=read,
+    )
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--party", metavar="ALIAS", help="Your side, as the contract names it (乙, Licensee, Acme KK).")
+@click.option("--lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Contract language.")
+@click.option("--type", "contract_type", type=click.Choice(TYPE_CHOICES), default="auto", show_default=True, help="Contract type (decides the required elements).")
+@click.option("--memo-lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Language of the memo.")
+@click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False, exists=True), help="Extra rule pack folder (adds, overrides or disables rules). Repeatable.")
+@click.option("--format", "output_format", type=click.Choice(["html", "json", "md", "docx"]), default="html", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (one input) or folder (several). Default: stdout for json/md, FILE.memo.html for html.")
+@click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), default=None, help="Exit 1 when a finding at or above this severity is found.")
+@click.option("--password", help="Password of an encrypted PDF.")
+@click.option("--max-size", type=float, help="Largest input file to accept, in MB (default 50).")
+@click.pass_context
+def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_format, output, fail_on, password, max_size):
+    """Check contracts and write a review memo.
+
+    \b
+    Examples:
+      clausecheck check 共同研究開発契約書.docx --party 乙
+      clausecheck check nda.md --format json -o nda.json
+      clausecheck check draft.docx --format docx -o draft.reviewed.docx
+      clausecheck check *.pdf --fail-on high -o memos/
+    """
+    debug = ctx.obj["debug"]
+    from clausecheck.errors import ClausecheckError
+    from clausecheck.model import SEVERITY_ORDER
+    from clausecheck.pipeline import check_file
+    from clausecheck.report.output import write_report
+
+    settings = _settings(rules, lang, party, contract_type, memo_lang, password, max_size)
+    worst = -1
+    errors = 0
+    for path in files:
+        try:
+            report = check_file(path, settings)
+            destination = write_report(report, output_format, output, several=len(files) > 1)
+        except ClausecheckError as error:
+            if len(files) == 1:
+                _fail(error, debug)
+            click.echo(f"clausecheck: {error}", err=True)
+            errors += 1
+            continue
+        except Exception as error:  # noqa: BLE001 - report as E300 and go on
+            if len(files) == 1:
+                _fail(error, debug)
+            click.echo(f"clausecheck: [E300] {path}: {type(error).__name__}: {error}", err=True)
+            errors += 1
+            continue
+        if destination:
+            summary = report.summary()
+            click.echo(f"{path}: high {summary['high']}, medium {summary['medium']}, low {summary['low']}, missing {summary['missing']} → {destination}", err=True)
+        for finding in report.findings:
+            if finding.kind != "note":
+                worst = max(worst, SEVERITY_ORDER[finding.severity])
+    if errors:
+        sys.exit(EXIT_ERROR)
+    if fail_on and worst >= SEVERITY_ORDER[fail_on]:
+        sys.exit(EXIT_FINDINGS)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the structure as JSON.")
+@click.option("--lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True)
+@click.option("--password", help="Password of an encrypted PDF.")
+@click.pass_context
+def parse(ctx, file, as_json, lang, password):
+    """Show the structure as the checker sees it: clauses, headings, pages, parties, warnings.
+
+    \b
+    Example:
+      clausecheck parse contract.pdf
+      clausecheck parse contract.docx --json | jq '.clauses[].number'
+    """
+    from clausecheck.pipeline import read_document
+    from clausecheck.report.json_report import dumps, parse_dict
+
+    try:
+        document = read_document(file, _settings((), lang, None, "auto", "auto", password))
+    except Exception as error:  # noqa: BLE001
+        _fail(error, ctx.obj["debug"])
+    if as_json:
+        click.echo(dumps(parse_dict(document)))
+        return
+    click.echo(f"file      {document.source.path} ({document.source.format}{', %d pages' % document.source.pages if document.source.pages else ''})")
+    click.echo(f"language  {document.language}")
+    click.echo(f"title     {document.title or '—'}")
+    if document.effective_date:
+        click.echo(f"date      {document.effective_date}")
+    for party in document.parties:
+        click.echo(f"party {party.id}   {' / '.join(party.all_names)}")
+    for warning in document.warnings:
+        click.echo(f"warning   [{warning.code}] {warning.message}")
+    click.echo(f"clauses   {sum(1 for _ in document.all_clauses())} ({len(document.clauses)} top level), definitions {len(document.definitions)}")
+    for clause in document.all_clauses():
+        indent = "  " * max(clause.level - 1, 0)
+        page = f" p{clause.page}" if clause.page else ""
+        label = clause.number or f"[{clause.kind}]"
+        heading = f" {clause.heading}" if clause.heading else ""
+        first_line = " ".join(clause.text.split())[:70]
+        click.echo(f"  {indent}{label}{heading}{page} — {first_line}")
+
+
+@main.group()
+def rules():
+    """List, show, test and validate rules (built-in and your own packs)."""
+
+
+def _pack(extra):
+    from clausecheck.engine.loader import load_rules
+
+    return load_rules(list(extra))
+
+
+@rules.command("list")
+@click.option("--rules", "extra", multiple=True, type=click.Path(file_okay=False, exists=True))
+@click.option("--lang", type=click.Choice(["en", "ja"]), default="en")
+@click.pass_context
+def rules_list(ctx, extra, lang):
+    """List every rule with its kind, topic, severity and languages."""
+    try:
+        pack = _pack(extra)
+    except Exception as error:  # noqa: BLE001
+        _fail(error, ctx.obj["debug"])
+    for rule in sorted(pack.rules.values(), key=lambda r: (r.topic, r.id)):
+        state = "disabled" if rule.disabled else rule.kind
+        click.echo(f"{rule.id:44} {state:11} {rule.topic:28} {rule.severity:6} {','.join(rule.languages):5} {rule.text('title', lang)}")
+    click.echo(f"{len(pack.rules)} rules, version {pack.version}", err=True)
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@click.option("--rules", "extra", multiple=True, type=click.Path(file_okay=False, exists=True))
+@click.option("--lang", type=click.Choice(["en", "ja"]), default="en")
+@click.pass_context
+def rules_show(ctx, rule_id, extra, lang):
+    """Explain one rule: what it does, why it matters, examples, what to use instead."""
+    from clausecheck.engine.fixtures import fixture_files, read_cases
+
+    try:
+        pack = _pack(extra)
+    except Exception as error:  # noqa: BLE001
+        _fail(error, ctx.obj["debug"])
+    rule = pack.rules.get(rule_id)
+    if rule is None:
+        raise Failure(f"[E208] no rule {rule_id!r} (see `clausecheck rules list`)")
+    click.echo(f"# {rule.id}: {rule.text('title', lang)}")
+    click.echo(f"kind {rule.kind} · topic {rule.topic} · severity {rule.severity} · scope {rule.scope} · applies to {', '.join(rule.applies_to)} · {rule.path}")
+    click.echo(f"\n## What it does\n{rule.text('message', lang)}")
+    if rule.text("why", lang):
+        click.echo(f"\n## Why it matters\n{rule.text('why', lang)}")
+    for language, path in fixture_files(rule.path).items():
+        cases = read_cases(path, language)
+        fire = next((c for c in cases if c.annotation == "ruleid"), None)
+        quiet = next((c for c in cases if c.annotation == "ok"), None)
+        if fire:
+            click.echo(f"\n## Example ({language}, flagged)\n{fire.text}")
+        if quiet:
+            click.echo(f"\n## Example ({language}, not flagged)\n{quiet.text}")
+    if rule.text("recommendation", lang):
+        click.echo(f"\n## Use instead\n{rule.text('recommendation', lang)}")
+    if rule.references:
+        click.echo("\n## References\n" + "\n".join(f"- {r}" for r in rule.references))
+
+
+@rules.command("test")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True))
+@click.option("--rule", "rule_ids", multiple=True, help="Only this rule id (repeatable).")
+@click.option("-v", "--verbose", is_flag=True, help="List every case, not only failures.")
+@click.pass_context
+def rules_test(ctx, directory, rule_ids, verbose):
+    """Run the rule fixtures (`ruleid:` must fire, `ok:` must not).
+
+    With DIRECTORY, test that pack (layered over the built-in rules).
+    """
+    from clausecheck.engine.fixtures import run_fixtures
+
+    try:
+        pack = _pack([directory] if directory else [])
+    except Exception as error:  # noqa: BLE001
+        _fail(error, ctx.obj["debug"])
+    if directory:
+        folder = str(Path(directory))
+        wanted = [r.id for r in pack.rules.values() if r.path.startswith(folder)]
+        rule_ids = tuple(rule_ids) or tuple(wanted)
+    results, problems = run_fixtures(pack, list(rule_ids) or None)
+    failed = [r for r in results if not r.passed and not r.case.known_gap]
+    gaps = [r for r in results if not r.passed and r.case.known_gap]
+    for result in results:
+        if verbose or (not result.passed):
+            click.echo(str(result))
+    for problem in problems:
+        click.echo(problem)
+    click.echo(f"{len(results) - len(failed) - len(gaps)} passed, {len(failed)} failed, {len(gaps)} known gaps, {len(problems)} fixture problems")
+    if failed or problems:
+        sys.exit(EXIT_FINDINGS)
+
+
+@rules.command("validate")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True))
+@click.pass_context
+def rules_validate(ctx, directory):
+    """Check rule files for errors (all reported, with file:line and a code)."""
+    from clausecheck.engine.loader import load_rules
+    from clausecheck.errors import RuleError
+
+    try:
+        pack = load_rules([directory] if directory else [])
+    except RuleError as error:
+        click.echo(str(error))
+        click.echo(f"{len(error.problems)} problem(s)", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(f"{len(pack.rules)} rules valid, version {pack.version}")
+
+
+if __name__ == "__main__":
+    main()

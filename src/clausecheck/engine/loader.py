@@ -1,0 +1,386 @@
+"""Load rule packs from YAML: validate everything, report every problem with file:line.
+
+A pack is a folder of rule files (one rule per file, any depth) and optionally a
+`profiles.yaml` (contract types). Packs given with `--rules` are layered over the
+built-in pack: a rule with the same id replaces the built-in one; `disabled: true`
+switches it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from clausecheck.engine import schema
+from clausecheck.engine.schema import LanguageBlock, PartySpec, Profile, QuantitySpec, Rule
+from clausecheck.errors import RuleError, RuleProblem
+
+PROFILES_FILE = "profiles.yaml"
+PARTIES_FILE = "parties.yaml"
+RULE_SUFFIXES = (".yaml", ".yml")
+RESERVED_FILES = {PROFILES_FILE, PARTIES_FILE}
+
+
+class _LineDict(dict):
+    """A mapping that remembers the line of each key (1-based)."""
+
+    lines: dict
+    line: int
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+    loader.flatten_mapping(node)
+    result = _LineDict()
+    result.lines = {}
+    result.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def builtin_rules_dir() -> Path:
+    """The rule pack shipped with clausecheck (inside the wheel, or the source checkout)."""
+    packaged = resources.files("clausecheck") / "rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    source_checkout = Path(__file__).resolve().parents[3] / "rules"
+    return source_checkout
+
+
+def load_yaml(path: Path, problems: list[RuleProblem]):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(RuleProblem(str(path), 1, "E201", f"cannot read file: {exc}"))
+        return None
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else 1
+        problems.append(RuleProblem(str(path), line, "E201", f"YAML syntax error: {getattr(exc, 'problem', exc)}"))
+        return None
+
+
+@dataclass
+class RulePack:
+    rules: dict[str, Rule]
+    profiles: dict[str, Profile]
+    party_words: dict[str, dict[str, tuple[str, ...]]]
+    version: str
+    sources: list[str] = field(default_factory=list)
+
+    def active(self) -> list[Rule]:
+        return [rule for rule in self.rules.values() if not rule.disabled]
+
+
+def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bool = True) -> RulePack:
+    """Load the built-in pack and any user packs; raise RuleError listing every problem."""
+    problems: list[RuleProblem] = []
+    rules: dict[str, Rule] = {}
+    profiles: dict[str, Profile] = {}
+    party_words: dict[str, dict[str, tuple[str, ...]]] = {}
+    digest = hashlib.sha256()
+    dirs: list[tuple[Path, str]] = []
+    if include_builtin:
+        dirs.append((builtin_rules_dir(), "built-in"))
+    dirs.extend((Path(d), str(d)) for d in extra_dirs)
+    for directory, origin in dirs:
+        if not directory.is_dir():
+            problems.append(RuleProblem(str(directory), 1, "E200", "rule folder not found"))
+            continue
+        pack_rules, pack_profiles, pack_parties = _load_pack(directory, origin, problems, digest)
+        rules.update(pack_rules)  # later packs override earlier ones by id
+        profiles.update(pack_profiles)
+        for key, value in pack_parties.items():
+            party_words.setdefault(key, {}).update(value)
+    for rule in rules.values():
+        for type_id in rule.applies_to:
+            if type_id != "all" and profiles and type_id not in profiles:
+                problems.append(RuleProblem(rule.path, rule.line, "E208", f"applies_to names unknown contract type {type_id!r}"))
+    if problems:
+        raise RuleError(f"{len(problems)} problem(s) in rule packs", problems=problems)
+    version = f"{len(rules)}r-{digest.hexdigest()[:12]}"
+    return RulePack(rules, profiles, party_words, version, [str(d) for d, _ in dirs])
+
+
+def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest):
+    rules: dict[str, Rule] = {}
+    profiles: dict[str, Profile] = {}
+    parties: dict = {}
+    files = sorted(p for p in directory.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file())
+    for path in files:
+        digest.update(path.relative_to(directory).as_posix().encode())
+        digest.update(path.read_bytes())
+        data = load_yaml(path, problems)
+        if data is None:
+            continue
+        if path.name == PROFILES_FILE:
+            profiles.update(_parse_profiles(path, data, problems))
+            continue
+        if path.name == PARTIES_FILE:
+            parties = _parse_party_words(path, data, problems)
+            continue
+        rule = parse_rule(path, data, problems, origin)
+        if rule is None:
+            continue
+        if rule.id in rules:
+            problems.append(
+                RuleProblem(str(path), 1, "E205", f"duplicate rule id {rule.id!r} (also in {rules[rule.id].path})")
+            )
+            continue
+        rules[rule.id] = rule
+    return rules, profiles, parties
+
+
+def _line(data, key) -> int:
+    lines = getattr(data, "lines", {})
+    return lines.get(key, getattr(data, "line", 1))
+
+
+def _texts(path: Path, data, key: str, problems: list[RuleProblem], required: bool) -> dict[str, str]:
+    value = data.get(key)
+    if value is None:
+        if required:
+            problems.append(RuleProblem(str(path), getattr(data, "line", 1), "E203", f"missing `{key}` (give `en:` and `ja:` texts)"))
+        return {}
+    if isinstance(value, str):
+        return {"en": value.strip(), "ja": value.strip()}
+    if not isinstance(value, dict):
+        problems.append(RuleProblem(str(path), _line(data, key), "E203", f"`{key}` must be a text or a mapping of en/ja texts"))
+        return {}
+    for lang in value:
+        if lang not in schema.TEXT_KEYS:
+            problems.append(RuleProblem(str(path), _line(value, lang), "E202", f"unknown language {lang!r} in `{key}` (use en, ja)"))
+    return {lang: str(text).strip() for lang, text in value.items() if lang in schema.TEXT_KEYS and text}
+
+
+def _str_list(path: Path, owner, key: str, problems: list[RuleProblem]) -> tuple[str, ...]:
+    value = owner.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+        problems.append(RuleProblem(str(path), _line(owner, key), "E203", f"`{key}` must be a list of strings"))
+        return ()
+    return tuple(str(v) for v in value)
+
+
+def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "built-in") -> Rule | None:
+    """Validate one rule file's data; append problems and return None when it is unusable."""
+    before = len(problems)
+    file = str(path)
+    if not isinstance(data, dict):
+        problems.append(RuleProblem(file, 1, "E203", "a rule file must be a YAML mapping"))
+        return None
+    for key in data:
+        if key not in schema.TOP_KEYS:
+            problems.append(RuleProblem(file, _line(data, key), "E202", f"unknown key {key!r}"))
+    rule_id = str(data.get("id", path.stem))
+    if rule_id != path.stem:
+        problems.append(RuleProblem(file, _line(data, "id"), "E204", f"id {rule_id!r} must equal the file name {path.stem!r}"))
+    disabled = bool(data.get("disabled", False))
+    if disabled and set(data) <= {"id", "disabled"}:
+        return Rule(rule_id, "detect", "purpose", "info", "sentence", ("all",), {}, {}, {}, {}, {}, (), {}, disabled=True, path=file, origin=origin)
+
+    kind = data.get("kind")
+    if kind not in schema.KINDS:
+        problems.append(RuleProblem(file, _line(data, "kind"), "E203", f"`kind` must be one of {', '.join(schema.KINDS)} (got {kind!r})"))
+    topic = data.get("topic")
+    if not isinstance(topic, str) or not topic.replace("_", "").isalnum() or not topic.islower():
+        problems.append(RuleProblem(file, _line(data, "topic"), "E208", f"`topic` must be a topic id such as {schema.TOPICS[0]!r} (got {topic!r})"))
+    severity = data.get("severity", "info" if kind == "detect" else None)
+    if severity not in schema.SEVERITIES:
+        problems.append(RuleProblem(file, _line(data, "severity"), "E203", f"`severity` must be one of {', '.join(schema.SEVERITIES)}"))
+    scope = data.get("scope", "sentence")
+    if scope not in schema.SCOPES:
+        problems.append(RuleProblem(file, _line(data, "scope"), "E203", f"`scope` must be one of {', '.join(schema.SCOPES)}"))
+    applies_to = _str_list(path, data, "applies_to", problems) or ("all",)
+
+    needs_text = kind in ("require", "risk", "conditional")
+    title = _texts(path, data, "title", problems, required=needs_text)
+    message = _texts(path, data, "message", problems, required=needs_text)
+    why = _texts(path, data, "why", problems, required=False)
+    recommendation = _texts(path, data, "recommendation", problems, required=needs_text)
+    question = _texts(path, data, "question", problems, required=False)
+    for name, texts in (("title", title), ("message", message), ("recommendation", recommendation)):
+        if needs_text and texts and not ({"en", "ja"} <= set(texts)):
+            problems.append(RuleProblem(file, _line(data, name), "E203", f"`{name}` needs both an `en` and a `ja` text (memos exist in both languages)"))
+    references = _str_list(path, data, "references", problems)
+
+    party = None
+    if "party" in data:
+        spec = data["party"]
+        if not isinstance(spec, dict):
+            problems.append(RuleProblem(file, _line(data, "party"), "E203", "`party` must be a mapping"))
+        else:
+            for key in spec:
+                if key not in schema.PARTY_KEYS:
+                    problems.append(RuleProblem(file, _line(spec, key), "E202", f"unknown key {key!r} in `party`"))
+            favours = spec.get("favours", "subject")
+            if favours not in schema.FAVOURS:
+                problems.append(RuleProblem(file, _line(spec, "favours"), "E203", f"`party.favours` must be one of {', '.join(schema.FAVOURS)}"))
+            party = PartySpec(favours=favours, one_sided_only=bool(spec.get("one_sided_only", True)))
+
+    quantity = None
+    if "quantity" in data:
+        spec = data["quantity"]
+        if not isinstance(spec, dict):
+            problems.append(RuleProblem(file, _line(data, "quantity"), "E203", "`quantity` must be a mapping"))
+        else:
+            for key in spec:
+                if key not in schema.QUANTITY_KEYS:
+                    problems.append(RuleProblem(file, _line(spec, key), "E202", f"unknown key {key!r} in `quantity`"))
+            qtype = spec.get("type")
+            if qtype not in schema.QUANTITY_TYPES:
+                problems.append(RuleProblem(file, _line(spec, "type"), "E203", f"`quantity.type` must be one of {', '.join(schema.QUANTITY_TYPES)}"))
+            above, below = spec.get("above"), spec.get("below")
+            for name, value in (("above", above), ("below", below)):
+                if value is not None and not isinstance(value, (int, float)):
+                    problems.append(RuleProblem(file, _line(spec, name), "E203", f"`quantity.{name}` must be a number"))
+            quantity = QuantitySpec(str(qtype), above, below, str(spec.get("unit", "days")))
+
+    languages: dict[str, LanguageBlock] = {}
+    for lang in schema.LANGUAGES:
+        if lang in data:
+            block = _parse_language_block(path, data[lang], lang, problems, data, kind)
+            if block is not None:
+                languages[lang] = block
+    if not languages and not disabled:
+        problems.append(RuleProblem(file, getattr(data, "line", 1), "E203", "a rule needs at least one language block (`en:` or `ja:`)"))
+
+    if len(problems) > before:
+        return None
+    return Rule(
+        id=rule_id,
+        kind=kind,
+        topic=topic,
+        severity=severity,
+        scope=scope,
+        applies_to=applies_to,
+        title=title,
+        message=message,
+        why=why,
+        recommendation=recommendation,
+        question=question,
+        references=references,
+        languages=languages,
+        party=party,
+        quantity=quantity,
+        in_definitions=bool(data.get("in_definitions", False)),
+        max_evidence=int(data.get("max_evidence", 3)),
+        topic_evidence=bool(data.get("topic_evidence", True)),
+        disabled=disabled,
+        path=file,
+        line=getattr(data, "line", 1),
+        origin=origin,
+    )
+
+
+def _parse_language_block(path: Path, block, lang: str, problems: list[RuleProblem], parent, kind) -> LanguageBlock | None:
+    from clausecheck.engine.compiler import check_regex, check_token_pattern
+
+    file = str(path)
+    if not isinstance(block, dict):
+        problems.append(RuleProblem(file, _line(parent, lang), "E203", f"`{lang}` must be a mapping of phrases/patterns/regex/..."))
+        return None
+    for key in block:
+        if key not in schema.LANG_KEYS:
+            problems.append(RuleProblem(file, _line(block, key), "E202", f"unknown key {key!r} in `{lang}`"))
+    phrases = _str_list(path, block, "phrases", problems)
+    regexes = _str_list(path, block, "regex", problems)
+    unless = _str_list(path, block, "unless", problems)
+    inside = _str_list(path, block, "inside", problems)
+    not_inside = _str_list(path, block, "not_inside", problems)
+    requires = _str_list(path, block, "requires", problems)
+    for key, values in (("regex", regexes), ("unless", unless), ("inside", inside), ("not_inside", not_inside), ("requires", requires)):
+        for value in values:
+            error = check_regex(value)
+            if error:
+                problems.append(RuleProblem(file, _line(block, key), "E206", f"invalid regular expression in `{lang}.{key}` {value!r}: {error}"))
+    patterns_raw = block.get("patterns") or []
+    patterns: list[tuple[dict, ...]] = []
+    if not isinstance(patterns_raw, list):
+        problems.append(RuleProblem(file, _line(block, "patterns"), "E207", "`patterns` must be a list of token patterns"))
+    else:
+        for pattern in patterns_raw:
+            error = check_token_pattern(pattern, lang)
+            if error:
+                problems.append(RuleProblem(file, _line(block, "patterns"), "E207", f"invalid token pattern in `{lang}.patterns`: {error}"))
+            else:
+                patterns.append(tuple(dict(token) for token in pattern))
+    if not (phrases or regexes or patterns):
+        problems.append(RuleProblem(file, _line(parent, lang), "E203", f"`{lang}` needs at least one of phrases, patterns or regex"))
+    if kind == "conditional" and not requires:
+        problems.append(RuleProblem(file, _line(parent, lang), "E203", f"a conditional rule needs `{lang}.requires`"))
+    return LanguageBlock(phrases, tuple(patterns), regexes, unless, inside, not_inside, requires)
+
+
+def _parse_profiles(path: Path, data, problems: list[RuleProblem]) -> dict[str, Profile]:
+    file = str(path)
+    types = data.get("types") if isinstance(data, dict) else None
+    if not isinstance(types, dict):
+        problems.append(RuleProblem(file, 1, "E203", "profiles.yaml needs a `types:` mapping"))
+        return {}
+    profiles: dict[str, Profile] = {}
+    for type_id, spec in types.items():
+        if not isinstance(spec, dict):
+            problems.append(RuleProblem(file, _line(types, type_id), "E203", f"profile {type_id!r} must be a mapping"))
+            continue
+        for key in spec:
+            if key not in {"names", "title", "body", "requires", "missing_severity"}:
+                problems.append(RuleProblem(file, _line(spec, key), "E202", f"unknown key {key!r} in profile {type_id!r}"))
+        requires = _str_list(path, spec, "requires", problems)
+        for topic in requires:
+            if topic not in schema.TOPICS:
+                problems.append(RuleProblem(file, _line(spec, "requires"), "E208", f"profile {type_id!r} requires unknown topic {topic!r}"))
+        title = {lang: _str_list(path, spec.get("title") or {}, lang, problems) for lang in schema.LANGUAGES}
+        body = {lang: _str_list(path, spec.get("body") or {}, lang, problems) for lang in schema.LANGUAGES}
+        from clausecheck.engine.compiler import check_regex
+
+        for group in (title, body):
+            for values in group.values():
+                for value in values:
+                    error = check_regex(value)
+                    if error:
+                        problems.append(RuleProblem(file, _line(spec, "title"), "E206", f"invalid regular expression {value!r}: {error}"))
+        names = spec.get("names") or {}
+        severity = dict(spec.get("missing_severity") or {})
+        for topic, value in severity.items():
+            if value not in schema.SEVERITIES:
+                problems.append(RuleProblem(file, _line(spec, "missing_severity"), "E203", f"missing_severity for {topic!r} must be a severity"))
+        profiles[str(type_id)] = Profile(str(type_id), dict(names), title, body, requires, severity)
+    return profiles
+
+
+def _parse_party_words(path: Path, data, problems: list[RuleProblem]) -> dict:
+    """parties.yaml: words that make a sentence's subject mutual, per language."""
+    file = str(path)
+    if not isinstance(data, dict):
+        problems.append(RuleProblem(file, 1, "E203", "parties.yaml must be a mapping"))
+        return {}
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for key, value in data.items():
+        if key not in ("mutual_subjects", "subject_markers", "generic_aliases"):
+            problems.append(RuleProblem(file, _line(data, key), "E202", f"unknown key {key!r}"))
+            continue
+        out[key] = {lang: _str_list(path, value, lang, problems) for lang in schema.LANGUAGES} if isinstance(value, dict) else {}
+    return out

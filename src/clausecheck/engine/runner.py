@@ -1,0 +1,434 @@
+"""Run a compiled rule pack over a Document and produce a Report (topics and findings).
+
+One pass per top-level clause: its text is normalised once, tokenised once, matched by
+the language's single PhraseMatcher and Matcher, and scanned by the rule regexes. Every
+hit is then filtered by the rule's context (inside / not_inside / unless / definitions /
+quantity / requires) and judged for one-sidedness; findings quote the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import regex
+
+from clausecheck.engine import quantities
+from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage, compile_regex, compile_rules, expand_placeholders
+from clausecheck.engine.contract_type import detect_contract_type
+from clausecheck.engine.loader import RulePack
+from clausecheck.engine.parties import MUTUAL, PartyIndex, build_index, resolve_party, subject_of
+from clausecheck.engine.schema import TOPICS, Rule
+from clausecheck.lang import NormalisedText, normalise, pipeline, split_for_tokeniser
+from clausecheck.model import (
+    SEVERITY_ORDER,
+    Clause,
+    ContractType,
+    Document,
+    Evidence,
+    Finding,
+    Report,
+    TopicResult,
+    Warning,
+)
+
+EVIDENCE_MAX_CHARS = 500
+_RE_SENTENCE_END = {
+    "ja": re.compile(r"(?<=[。！？])|\n"),
+    "en": re.compile(r"(?<=[.;:!?])\s+(?=[\"“(]?[A-Z0-9(])|\n"),
+}
+_RE_DEFINITION_SENTENCE = re.compile(
+    r"^\W{0,6}(?:\(?[a-z0-9]{1,3}[.)]\s*)?[\"“「『][^\"”」』]{1,80}[\"”」』]\s*(?:とは|は、|means|shall\s+mean|has\s+the\s+meaning|refers\s+to|shall\s+refer)",
+    re.IGNORECASE,
+)
+_RE_PROVISO = re.compile(r"^\s*(ただし|但し|なお|Provided|provided|notwithstanding|Notwithstanding)")
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    party: str | None = None  # --party, as the user wrote it
+    contract_type: str | None = None  # --type; None or "auto" detects
+    memo_language: str | None = None  # --memo-lang; None or "auto" follows the contract
+    force_required: bool = False  # fixtures: treat every require rule as required
+    only_rules: frozenset[str] | None = None
+
+
+@dataclass
+class _Unit:
+    """A top-level clause as the matchers see it."""
+
+    clause: Clause
+    language: str
+    norm: NormalisedText
+    sentences: list[tuple[int, int]]
+
+
+@dataclass
+class _Hit:
+    rule: Rule
+    unit: _Unit
+    start: int  # in the unit's normalised text
+    end: int
+    subject: str | None = None
+    favours: str | None = None
+
+
+@dataclass
+class _RuleOutcome:
+    topic_hits: list[_Hit] = field(default_factory=list)
+    finding_hits: list[_Hit] = field(default_factory=list)
+
+
+class Engine:
+    """A rule pack compiled once; `check` may be called for many documents."""
+
+    def __init__(self, pack: RulePack):
+        self.pack = pack
+        self._compiled: dict[tuple[str, frozenset | None], CompiledLanguage] = {}
+
+    def compiled(self, language: str, only: frozenset[str] | None = None) -> CompiledLanguage:
+        key = (language, only)
+        if key not in self._compiled:
+            rules = [r for r in self.pack.active() if only is None or r.id in only]
+            self._compiled[key] = compile_rules(rules, language)
+        return self._compiled[key]
+
+    def check(self, document: Document, options: CheckOptions | None = None) -> Report:
+        options = options or CheckOptions()
+        warnings: list[Warning] = list(document.warnings)
+        if options.contract_type and options.contract_type != "auto":
+            contract_type = ContractType(options.contract_type, 1.0, "option")
+        else:
+            contract_type = detect_contract_type(document, self.pack.profiles)
+        perspective = resolve_party(document, options.party)
+        if options.party and perspective is None:
+            names = ", ".join(a for p in document.parties for a in p.all_names) or "none found"
+            warnings.append(Warning("W201", f"--party {options.party!r} matches no party of this contract (parties: {names}); the review stays neutral"))
+        memo_language = options.memo_language if options.memo_language in ("en", "ja") else document.language
+
+        outcomes: dict[str, _RuleOutcome] = {}
+        units = self._units(document)
+        party_indexes = {lang: build_index(document, lang, self.pack.party_words) for lang in {u.language for u in units}}
+        placeholder_cache: dict[str, dict[str, str]] = {}
+        for unit in units:
+            compiled = self.compiled(unit.language, options.only_rules)
+            index = party_indexes[unit.language]
+            aliases = placeholder_cache.setdefault(unit.language, _placeholder_aliases(index, perspective))
+            for rule, start, end in self._match_unit(unit, compiled, aliases, warnings):
+                hit = _Hit(rule, unit, start, end)
+                self._judge(hit, document, index, aliases, outcomes)
+
+        unreadable = document.unreadable
+        topics = self._topics(document, outcomes, unreadable)
+        findings = self._findings(document, outcomes, topics, contract_type, perspective, memo_language, options, unreadable)
+        one_sidedness: dict[str, dict[str, int]] = {}
+        for finding in findings:
+            if finding.favours:
+                counts = one_sidedness.setdefault(finding.favours, {"high": 0, "medium": 0, "low": 0, "info": 0})
+                counts[finding.severity] += 1
+        return Report(
+            document=document,
+            contract_type=contract_type,
+            perspective=perspective,
+            topics=topics,
+            findings=tuple(findings),
+            memo_language=memo_language,
+            rules_version=self.pack.version,
+            warnings=tuple(dict.fromkeys(warnings)),
+            one_sidedness=one_sidedness,
+        )
+
+    # -- matching ---------------------------------------------------------------------
+
+    def _units(self, document: Document) -> list[_Unit]:
+        units = []
+        for clause in document.clauses:
+            if clause.kind in ("toc",) or not clause.text.strip():
+                continue
+            language = clause.language if clause.language in ("en", "ja") else document.language
+            # A bilingual contract: a clause in the other language is checked in its own.
+            if language != document.language and len(clause.text) < 40:
+                language = document.language
+            norm = normalise(clause.text)
+            units.append(_Unit(clause, language, norm, _sentences(norm.text, language)))
+        return units
+
+    def _match_unit(self, unit: _Unit, compiled: CompiledLanguage, aliases: dict[str, str], warnings: list[Warning]):
+        text = unit.norm.text
+        if compiled.needs_tokens:
+            nlp = pipeline(unit.language)
+            for piece_start, piece in split_for_tokeniser(text, unit.language):
+                doc = nlp.make_doc(piece)
+                for matcher in (compiled.phrase_matcher, compiled.token_matcher):
+                    if matcher is None:
+                        continue
+                    for match_id, token_start, token_end in matcher(doc):
+                        rule = compiled.rules[doc.vocab.strings[match_id]]
+                        span = doc[token_start:token_end]
+                        yield rule, piece_start + span.start_char, piece_start + span.end_char
+        for rule, pattern in compiled.regex_rules:
+            expanded = expand_placeholders(pattern, aliases)
+            try:
+                for m in compile_regex(expanded, unit.language).finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
+                    if m.end() > m.start():
+                        yield rule, m.start(), m.end()
+            except TimeoutError:
+                warnings.append(Warning("W210", f"rule {rule.id}: a regular expression took longer than {REGEX_TIMEOUT_SECONDS}s and was skipped ({rule.path})"))
+
+    # -- judging one hit --------------------------------------------------------------
+
+    def _judge(self, hit: _Hit, document: Document, index: PartyIndex, aliases: dict[str, str], outcomes: dict[str, _RuleOutcome]) -> None:
+        rule, unit = hit.rule, hit.unit
+        block = rule.languages[unit.language]
+        sentence_start, sentence_end = _sentence_around(unit, hit.start)
+        sentence = unit.norm.text[sentence_start:sentence_end]
+        if not rule.in_definitions and _RE_DEFINITION_SENTENCE.search(sentence):
+            return
+        article = unit.clause
+        deepest = _deepest(unit.clause, _original_offset(unit, hit.start))
+        context = f"{deepest.heading or ''} {article.heading or ''} {normalise(article.text[:80]).text}"
+        if block.inside and not _any_search(block.inside, context, unit.language, aliases):
+            return
+        if block.not_inside and _any_search(block.not_inside, context, unit.language, aliases):
+            return
+        scope_text = self._scope_text(rule.scope, unit, deepest, sentence_start, sentence_end, document)
+        if block.unless and _any_search(block.unless, scope_text, unit.language, aliases):
+            return
+        outcome = outcomes.setdefault(rule.id, _RuleOutcome())
+        if rule.topic_evidence:
+            outcome.topic_hits.append(hit)
+        if rule.kind in ("detect", "require"):
+            return
+        if rule.quantity is not None and not _quantity_ok(rule, sentence):
+            return
+        if rule.kind == "conditional" and _any_search(block.requires, scope_text, unit.language, aliases):
+            return
+        if rule.party is not None:
+            subject = subject_of(sentence, index)
+            if subject is None:
+                # The subject is often at the head of the clause: "甲は、次の各号の場合…"
+                first_start, first_end = unit.sentences[0] if unit.sentences else (0, 0)
+                subject = subject_of(unit.norm.text[first_start:first_end], index)
+            hit.subject = subject
+            if subject and subject != MUTUAL:
+                hit.favours = subject if rule.party.favours == "subject" else index.other(subject)
+        outcome.finding_hits.append(hit)
+
+    def _scope_text(self, scope: str, unit: _Unit, deepest: Clause, s_start: int, s_end: int, document: Document) -> str:
+        if scope == "sentence":
+            # A proviso (ただし書 / provided that) in the next sentence belongs to this one.
+            for start, end in unit.sentences:
+                if start >= s_end and _RE_PROVISO.match(unit.norm.text[start:end]):
+                    return unit.norm.text[s_start:end]
+                if start >= s_end:
+                    break
+            return unit.norm.text[s_start:s_end]
+        if scope == "paragraph":
+            return normalise(deepest.text).text
+        if scope == "clause":
+            return unit.norm.text
+        return normalise(document.text).text
+
+    # -- topics and findings ----------------------------------------------------------
+
+    def _topics(self, document: Document, outcomes: dict[str, _RuleOutcome], unreadable: bool) -> dict[str, TopicResult]:
+        by_topic: dict[str, list[_Hit]] = {}
+        for rule_id, outcome in outcomes.items():
+            for hit in outcome.topic_hits:
+                by_topic.setdefault(hit.rule.topic, []).append(hit)
+        all_topics = list(TOPICS) + sorted({r.topic for r in self.pack.active()} - set(TOPICS))
+        topics: dict[str, TopicResult] = {}
+        for topic in all_topics:
+            hits = by_topic.get(topic, [])
+            if hits:
+                evidence = _evidence_list(document, hits, limit=3)
+                rules = tuple(sorted({h.rule.id for h in hits}))
+                topics[topic] = TopicResult("present", evidence, rules)
+            else:
+                topics[topic] = TopicResult("uncertain" if unreadable else "absent")
+        return topics
+
+    def _findings(self, document, outcomes, topics, contract_type, perspective, language, options, unreadable) -> list[Finding]:
+        profile = self.pack.profiles.get(contract_type.id)
+        required = set(profile.requires) if profile else set()
+        drafts: list[tuple[int, int, dict]] = []
+        for rule in self.pack.active():
+            if options.only_rules is not None and rule.id not in options.only_rules:
+                continue
+            if not _applies(rule, contract_type.id) and not options.force_required:
+                continue
+            if rule.kind == "require":
+                is_required = options.force_required or rule.topic in required
+                if not is_required or unreadable or topics[rule.topic].status != "absent":
+                    continue
+                if rule.languages and document.language not in rule.languages:
+                    continue
+                severity = (profile.missing_severity.get(rule.topic) if profile else None) or rule.severity
+                drafts.append((SEVERITY_ORDER[severity], 10**9, _finding_fields(rule, "missing", severity, None, (), language)))
+                continue
+            if rule.kind not in ("risk", "conditional"):
+                continue
+            outcome = outcomes.get(rule.id)
+            if outcome is None or not outcome.finding_hits:
+                continue
+            hits = outcome.finding_hits
+            favours = None
+            if rule.party is not None:
+                subjects = {h.subject for h in outcome.topic_hits if h.subject}
+                favoured = {h.favours for h in hits if h.favours}
+                mutual = MUTUAL in {h.subject for h in hits} or len(favoured) > 1
+                if rule.party.one_sided_only and mutual:
+                    continue
+                if len(favoured) == 1:
+                    favours = next(iter(favoured))
+                    hits = [h for h in hits if h.favours == favours] or hits
+                del subjects
+            kind, severity = "risk", rule.severity
+            if perspective and favours:
+                if favours == perspective:
+                    kind, severity = "note", "info"
+            evidence = _evidence_list(document, hits, limit=rule.max_evidence)
+            first = min(_original_offset(h.unit, h.start) for h in hits)
+            drafts.append((SEVERITY_ORDER[severity], first, _finding_fields(rule, kind, severity, favours, evidence, language)))
+        drafts.sort(key=lambda item: (-item[0], item[1], item[2]["rule"]))
+        return [Finding(id=f"F{i}", **fields) for i, (_, _, fields) in enumerate(drafts, start=1)]
+
+
+def _finding_fields(rule: Rule, kind: str, severity: str, favours, evidence, language: str) -> dict:
+    return {
+        "rule": rule.id,
+        "topic": rule.topic,
+        "kind": kind,
+        "severity": severity,
+        "title": rule.text("title", language),
+        "message": rule.text("message", language),
+        "why": rule.text("why", language),
+        "recommendation": rule.text("recommendation", language),
+        "question": rule.text("question", language),
+        "favours": favours,
+        "references": rule.references,
+        "evidence": tuple(evidence),
+    }
+
+
+def _applies(rule: Rule, contract_type: str) -> bool:
+    return "all" in rule.applies_to or contract_type in rule.applies_to
+
+
+def _placeholder_aliases(index: PartyIndex, perspective: str | None) -> dict[str, str]:
+    everyone = index.alternation
+    if perspective is None:
+        return {"{PARTY}": f"(?:{everyone})", "{US}": f"(?:{everyone})", "{THEM}": f"(?:{everyone})"}
+    ours = [a for a, pid in index.alias_to_id.items() if pid == perspective]
+    theirs = [a for a, pid in index.alias_to_id.items() if pid != perspective]
+
+    def alt(values):
+        values = sorted(values, key=len, reverse=True)
+        return "(?:" + "|".join(regex.escape(v) for v in values) + ")" if values else "(?!)"
+
+    return {"{PARTY}": f"(?:{everyone})", "{US}": alt(ours), "{THEM}": alt(theirs)}
+
+
+def _sentences(text: str, language: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for m in _RE_SENTENCE_END[language if language in _RE_SENTENCE_END else "en"].finditer(text):
+        end = m.start() if m.group(0) == "\n" or m.group(0).isspace() else m.end()
+        if m.group(0).strip() == "" and m.end() > m.start():
+            end = m.start()
+        if end > start:
+            spans.append((start, end))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans or [(0, len(text))]
+
+
+def _sentence_around(unit: _Unit, offset: int) -> tuple[int, int]:
+    for start, end in unit.sentences:
+        if start <= offset < end:
+            return start, end
+    return 0, len(unit.norm.text)
+
+
+def _original_offset(unit: _Unit, norm_offset: int) -> int:
+    start, _ = unit.norm.to_original(norm_offset, norm_offset + 1)
+    return unit.clause.start + start
+
+
+def _deepest(clause: Clause, offset: int) -> Clause:
+    found = clause
+    for sub in clause.walk():
+        if sub.start <= offset < sub.end:
+            found = sub
+    return found
+
+
+def _any_search(patterns, text: str, language: str, aliases: dict[str, str]) -> bool:
+    for pattern in patterns:
+        try:
+            if compile_regex(expand_placeholders(pattern, aliases), language).search(text, timeout=REGEX_TIMEOUT_SECONDS):
+                return True
+        except TimeoutError:
+            continue
+    return False
+
+
+def _quantity_ok(rule: Rule, sentence: str) -> bool:
+    spec = rule.quantity
+    scale = {"days": 1, "months": 30, "years": 365}.get(spec.unit, 1) if spec.type == "duration" else 1
+    for quantity in quantities.find(sentence, spec.type):
+        value = quantity.value / scale
+        if spec.above is not None and not value > spec.above:
+            continue
+        if spec.below is not None and not value < spec.below:
+            continue
+        return True
+    return False
+
+
+def _evidence_list(document: Document, hits: list[_Hit], limit: int) -> list[Evidence]:
+    seen: set[tuple[int, int]] = set()
+    evidence: list[Evidence] = []
+    for hit in sorted(hits, key=lambda h: (h.unit.clause.start, h.start)):
+        item = _evidence(document, hit)
+        key = (item.start, item.end)
+        if key in seen:
+            continue
+        seen.add(key)
+        evidence.append(item)
+        if len(evidence) >= limit:
+            break
+    return evidence
+
+
+def _evidence(document: Document, hit: _Hit) -> Evidence:
+    unit = hit.unit
+    s_start, s_end = _sentence_around(unit, hit.start)
+    orig_s_start, orig_s_end = unit.norm.to_original(s_start, s_end)
+    orig_m_start, orig_m_end = unit.norm.to_original(hit.start, hit.end)
+    base = unit.clause.start
+    start, end = base + orig_s_start, base + orig_s_end
+    match_start, match_end = base + orig_m_start, base + orig_m_end
+    if end - start > EVIDENCE_MAX_CHARS:
+        # Keep the match in view: a window around it, cut at the sentence edges.
+        half = (EVIDENCE_MAX_CHARS - (match_end - match_start)) // 2
+        start = max(start, match_start - max(half, 40))
+        end = min(end, max(match_end + max(half, 40), start + EVIDENCE_MAX_CHARS))
+    text = document.text[start:end]
+    stripped_left = len(text) - len(text.lstrip())
+    text = text.strip()
+    start += stripped_left
+    end = start + len(text)
+    clause = _deepest(unit.clause, match_start)
+    block = document.block_at(match_start)
+    return Evidence(
+        clause=clause.number or unit.clause.number or clause.heading,
+        page=block.page if block else clause.page,
+        block=block.index if block else None,
+        start=start,
+        end=end,
+        text=text,
+        match=document.text[match_start:match_end],
+        match_start=max(0, match_start - start),
+    )

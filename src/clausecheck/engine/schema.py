@@ -1,0 +1,114 @@
+"""The rule model: what a rule file may say, and the closed vocabularies it draws on.
+
+A rule is one YAML file (its id is the file stem, as in Vale). `kind` picks one of four
+checks:
+
+- `detect`      — evidence that a topic is present (no finding on its own);
+- `require`     — an element that must be present: a `missing` finding when no rule found
+                  the topic and the contract type's profile requires it;
+- `risk`        — a pattern that is a trap when present;
+- `conditional` — if the pattern is present, `requires` must be present too in the scope
+                  (IP assigned → consideration; auto-renewal → notice period).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+TOPICS = (
+    "purpose", "roles", "ip_ownership", "confidentiality", "termination", "cost_sharing",
+    "exclusivity", "non_compete", "mfn", "auto_renewal", "renewal_notice",
+    "termination_for_convenience", "ip_assignment", "ip_joint_ownership", "license_grant",
+    "grant_back", "liability_cap", "uncapped_liability", "indemnity", "anti_assignment",
+    "change_of_control", "governing_law", "jurisdiction", "revenue_sharing",
+    "minimum_commitment", "audit_rights", "non_solicit", "anti_social_forces", "payment_terms",
+)
+REQUIRED_ELEMENTS = ("purpose", "roles", "ip_ownership", "confidentiality", "termination", "cost_sharing")
+KINDS = ("detect", "require", "risk", "conditional")
+SEVERITIES = ("high", "medium", "low", "info")
+SCOPES = ("sentence", "paragraph", "clause", "document")
+LANGUAGES = ("en", "ja")
+FAVOURS = ("subject", "other")
+QUANTITY_TYPES = ("duration", "amount", "percent")
+
+TOP_KEYS = {
+    "id", "kind", "topic", "severity", "scope", "applies_to", "title", "message", "why",
+    "recommendation", "question", "references", "party", "quantity", "en", "ja", "disabled",
+    "in_definitions", "max_evidence", "topic_evidence",
+}
+LANG_KEYS = {"phrases", "patterns", "regex", "unless", "inside", "not_inside", "requires"}
+PARTY_KEYS = {"favours", "one_sided_only"}
+QUANTITY_KEYS = {"type", "above", "below", "unit"}
+TEXT_KEYS = {"en", "ja"}
+
+
+@dataclass(frozen=True)
+class LanguageBlock:
+    """The patterns of one rule in one language."""
+
+    phrases: tuple[str, ...] = ()
+    patterns: tuple[tuple[dict, ...], ...] = ()  # spaCy Matcher token patterns
+    regex: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()  # exceptions and negations that cancel a match in scope
+    inside: tuple[str, ...] = ()  # the clause heading (or clause start) must match one
+    not_inside: tuple[str, ...] = ()  # ... and must match none of these
+    requires: tuple[str, ...] = ()  # conditional: one must appear in scope
+
+
+@dataclass(frozen=True)
+class PartySpec:
+    """Who a matched sentence favours: its grammatical subject, or the other side."""
+
+    favours: str = "subject"
+    # Only report when one side alone has the clause (a mutual clause is not a finding).
+    one_sided_only: bool = True
+
+
+@dataclass(frozen=True)
+class QuantitySpec:
+    type: str
+    above: float | None = None
+    below: float | None = None
+    unit: str = "days"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str
+    topic: str
+    severity: str
+    scope: str
+    applies_to: tuple[str, ...]
+    title: dict[str, str]
+    message: dict[str, str]
+    why: dict[str, str]
+    recommendation: dict[str, str]
+    question: dict[str, str]
+    references: tuple[str, ...]
+    languages: dict[str, LanguageBlock]
+    party: PartySpec | None = None
+    quantity: QuantitySpec | None = None
+    in_definitions: bool = False
+    max_evidence: int = 3
+    topic_evidence: bool = True
+    disabled: bool = False
+    path: str = ""
+    line: int = 1
+    origin: str = "built-in"
+
+    def text(self, field_name: str, language: str) -> str:
+        values: dict[str, str] = getattr(self, field_name)
+        return values.get(language) or values.get("en") or values.get("ja") or ""
+
+
+@dataclass
+class Profile:
+    """A contract type: how to recognise it and which required elements it must contain."""
+
+    id: str
+    names: dict[str, str]
+    title: dict[str, tuple[str, ...]]
+    body: dict[str, tuple[str, ...]]
+    requires: tuple[str, ...]
+    missing_severity: dict[str, str] = field(default_factory=dict)

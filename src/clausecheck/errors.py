@@ -1,0 +1,106 @@
+"""One exception tree with coded messages: E1xx input, E2xx rules, E3xx runtime.
+
+Every error a user can meet carries a stable code so that batch results, scripts and
+support questions can refer to it. Warnings use the same codes with a W prefix.
+"""
+
+from __future__ import annotations
+
+
+class ClausecheckError(Exception):
+    """Base of every error clausecheck raises on purpose."""
+
+    code = "E300"
+
+    def __init__(self, message: str, *, code: str | None = None, path: str | None = None):
+        super().__init__(message)
+        if code:
+            self.code = code
+        self.message = message
+        self.path = path
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"[{self.code}] {where}{self.message}"
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message}
+
+
+class InputError(ClausecheckError):
+    """The file could not be read as a contract."""
+
+    code = "E100"
+
+
+class RuleError(ClausecheckError):
+    """A rule file or rule pack is invalid. `problems` holds every problem found."""
+
+    code = "E200"
+
+    def __init__(self, message: str, *, problems: list["RuleProblem"] | None = None, **kw):
+        super().__init__(message, **kw)
+        self.problems = problems or []
+
+    def __str__(self) -> str:
+        if not self.problems:
+            return super().__str__()
+        return "\n".join(str(p) for p in self.problems)
+
+
+class RuntimeCheckError(ClausecheckError):
+    """Something went wrong while checking a readable document."""
+
+    code = "E300"
+
+
+class RuleProblem:
+    """One problem in a rule file, reported as `file:line: [code] message`."""
+
+    def __init__(self, path: str, line: int, code: str, message: str):
+        self.path, self.line, self.code, self.message = path, line, code, message
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: [{self.code}] {self.message}"
+
+    def __repr__(self) -> str:
+        return f"RuleProblem({self})"
+
+
+# The codes, in one table so that docs and tests can list them.
+CODES = {
+    "E100": "input could not be read",
+    "E101": "file not found or not readable",
+    "E102": "empty file",
+    "E103": "unsupported or unrecognised file type",
+    "E104": "file content does not match its extension",
+    "E105": "corrupt or truncated file",
+    "E106": "encrypted file: a password is needed",
+    "E107": "wrong password",
+    "E108": "no text layer (scanned document): run OCR first",
+    "E109": "file too large for the configured limit",
+    "E110": "unsafe file refused (archive bomb, XML entity expansion or external entity)",
+    "E111": "text could not be decoded",
+    "E112": "timed out while reading",
+    "E200": "rule pack invalid",
+    "E201": "YAML syntax error",
+    "E202": "unknown key",
+    "E203": "missing or invalid value",
+    "E204": "rule id does not match file name",
+    "E205": "duplicate rule id",
+    "E206": "invalid regular expression",
+    "E207": "invalid token pattern",
+    "E208": "unknown topic or contract type",
+    "E209": "fixture problem",
+    "E210": "regular expression timed out",
+    "E300": "internal error while checking",
+    "E301": "worker died or timed out",
+    "W101": "tracked changes present: text read as if all changes were accepted",
+    "W102": "garbled or missing glyphs on some pages",
+    "W103": "some pages have no text layer",
+    "W104": "file type differs from its extension",
+    "W105": "invisible or direction-changing characters removed before matching",
+    "W106": "legacy encoding detected",
+    "W107": "comments in the document were ignored",
+    "W210": "a rule's regular expression timed out and was skipped",
+}

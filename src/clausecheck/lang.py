@@ -1,0 +1,145 @@
+"""Language detection, NFKC normalisation with an offset map, and the spaCy pipelines.
+
+Rules match on normalised text (full-width → half-width, compatibility forms folded,
+invisible characters removed) so that `ex\u200bclusive` or `ＥＸＣＬＵＳＩＶＥ` still match;
+evidence is always cut from the original text through the offset map, so the memo
+shows the contract's own characters.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Characters removed before matching: zero-width, soft hyphen, bidi controls, BOM.
+INVISIBLE = frozenset(
+    "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
+    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+# Half-width katakana voicing marks combine with the previous character under NFKC.
+_JOINING_MARKS = frozenset("\uff9e\uff9f\u3099\u309a")
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    """`text` is the normalised string; `origin[i]` is the original offset of text[i]."""
+
+    text: str
+    origin: tuple[int, ...]
+    original_length: int
+    removed_invisible: int
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of the normalised text back to the original text."""
+        if not self.origin:
+            return 0, 0
+        start = min(max(start, 0), len(self.origin))
+        end = min(max(end, start), len(self.origin))
+        orig_start = self.origin[start] if start < len(self.origin) else self.original_length
+        if end == 0:
+            return orig_start, orig_start
+        last = self.origin[end - 1]
+        # The original end is the start of the next original cluster after `last`.
+        next_index = end
+        while next_index < len(self.origin) and self.origin[next_index] == last:
+            next_index += 1
+        orig_end = self.origin[next_index] if next_index < len(self.origin) else self.original_length
+        return orig_start, max(orig_end, orig_start)
+
+
+def normalise(text: str) -> NormalisedText:
+    """NFKC-normalise `text` cluster by cluster, keeping where every output char came from."""
+    out: list[str] = []
+    origin: list[int] = []
+    removed = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch in INVISIBLE:
+            removed += 1
+            i += 1
+            continue
+        j = i + 1
+        # A cluster is a base character with the combining marks that follow it.
+        while j < n and (unicodedata.combining(text[j]) or text[j] in _JOINING_MARKS):
+            j += 1
+        cluster = text[i:j]
+        folded = unicodedata.normalize("NFKC", cluster) if not cluster.isascii() else cluster
+        for out_ch in folded:
+            out.append(out_ch)
+            origin.append(i)
+        i = j
+    return NormalisedText("".join(out), tuple(origin), n, removed)
+
+
+def has_bidi_controls(text: str) -> bool:
+    return any(ch in BIDI_CONTROLS for ch in text)
+
+
+def is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        0x3040 <= code <= 0x30FF  # hiragana, katakana
+        or 0x3400 <= code <= 0x4DBF
+        or 0x4E00 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFF66 <= code <= 0xFF9F  # half-width katakana
+    )
+
+
+def detect_language(text: str) -> str:
+    """`ja` when Japanese script makes up a real share of the letters, else `en`.
+
+    Japanese contracts carry Latin names and numbers; English ones rarely carry kana, so a
+    low threshold on kana/kanji among letters is robust for this two-language tool.
+    """
+    cjk = latin = 0
+    for ch in text[:200_000]:
+        if is_cjk(ch):
+            cjk += 1
+        elif ch.isalpha() and ch.isascii():
+            latin += 1
+    if cjk == 0:
+        return "en"
+    # A kanji character carries about as much as an English word of five letters.
+    return "ja" if cjk * 4 >= latin * 0.5 else "en"
+
+
+# SudachiPy refuses input over 49,149 bytes; stay well below when tokenising.
+SUDACHI_MAX_BYTES = 40_000
+
+
+@lru_cache(maxsize=None)
+def pipeline(language: str):
+    """A blank spaCy pipeline for `language` (`ja` tokenises with SudachiPy, mode C)."""
+    import spacy
+
+    if language == "ja":
+        nlp = spacy.blank("ja")
+    else:
+        nlp = spacy.blank("en")
+    nlp.max_length = 5_000_000
+    return nlp
+
+
+def split_for_tokeniser(text: str, language: str) -> list[tuple[int, str]]:
+    """Cut text into pieces the tokeniser accepts, at sentence ends where possible."""
+    if language != "ja" or len(text.encode("utf-8")) <= SUDACHI_MAX_BYTES:
+        return [(0, text)]
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    # Japanese characters take three bytes in UTF-8: 12,000 characters stay under the limit.
+    max_chars = SUDACHI_MAX_BYTES // 3
+    while start < len(text):
+        end = min(start + max_chars, len(text))
+        if end < len(text):
+            cut = max(text.rfind("。", start, end), text.rfind("\n", start, end))
+            if cut > start:
+                end = cut + 1
+        pieces.append((start, text[start:end]))
+        start = end
+    return pieces

@@ -1,0 +1,289 @@
+"""The document model and the report model: frozen dataclasses shared by every stage.
+
+Parsers produce `RawDocument` (blocks only); structure turns it into a `Document`
+(clauses, parties, definitions); the engine reads a `Document` and returns a `Report`.
+Nothing downstream mutates what an upstream stage produced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["paragraph", "heading", "table_cell", "list_item"]
+Severity = Literal["high", "medium", "low", "info"]
+FindingKind = Literal["missing", "risk", "note"]
+TopicStatus = Literal["present", "absent", "uncertain"]
+
+SEVERITY_ORDER: dict[str, int] = {"high": 3, "medium": 2, "low": 1, "info": 0}
+
+
+@dataclass(frozen=True)
+class Warning:
+    """Something that limits how far the review can be trusted (coded, shown in every output)."""
+
+    code: str
+    message: str
+    pages: tuple[int, ...] = ()
+
+    def as_dict(self) -> dict:
+        out = {"code": self.code, "message": self.message}
+        if self.pages:
+            out["pages"] = list(self.pages)
+        return out
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph, heading, list item or table cell, in reading order.
+
+    `start`/`end` are offsets into `Document.text`; `number` is the rebuilt list or clause
+    number where the format carried one outside the text (Word auto-numbering).
+    """
+
+    text: str
+    kind: BlockKind = "paragraph"
+    page: int | None = None
+    index: int = 0
+    number: str | None = None
+    style: str | None = None
+    start: int = 0
+    end: int = 0
+    level: int | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str
+    format: str
+    sha256: str
+    pages: int | None = None
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """What a parser hands to structure: blocks and the file's own facts, nothing inferred."""
+
+    source: Source
+    blocks: tuple[Block, ...]
+    warnings: tuple[Warning, ...] = ()
+    headers: tuple[str, ...] = ()  # running headers/footers, kept apart from the body
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A numbered (or headed) unit of the contract with its sub-clauses (項, 号, (a), (i))."""
+
+    number: str | None
+    heading: str | None
+    text: str  # the clause's own text, including its children, as in Document.text[start:end]
+    start: int
+    end: int
+    level: int
+    page: int | None
+    block_indexes: tuple[int, ...]
+    children: tuple["Clause", ...] = ()
+    language: str | None = None
+    kind: str = "clause"  # clause | preamble | recital | schedule | signature | toc
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def label(self) -> str:
+        return self.number or self.heading or self.kind
+
+    def as_dict(self) -> dict:
+        return {
+            "number": self.number,
+            "heading": self.heading,
+            "page": self.page,
+            "kind": self.kind,
+            "language": self.language,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "children": [c.as_dict() for c in self.children],
+        }
+
+
+@dataclass(frozen=True)
+class Party:
+    id: str  # "A", "B", ...
+    names: tuple[str, ...]
+    aliases: tuple[str, ...]
+    role: str | None = None
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.aliases + self.names))
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "aliases": list(self.all_names), "role": self.role}
+
+
+@dataclass(frozen=True)
+class Definition:
+    term: str
+    text: str
+    start: int
+    end: int
+    clause: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"term": self.term, "text": self.text, "clause": self.clause}
+
+
+@dataclass(frozen=True)
+class Document:
+    source: Source
+    text: str
+    blocks: tuple[Block, ...]
+    clauses: tuple[Clause, ...]
+    language: str
+    title: str | None
+    parties: tuple[Party, ...]
+    definitions: tuple[Definition, ...]
+    warnings: tuple[Warning, ...]
+    effective_date: str | None = None
+    headers: tuple[str, ...] = ()
+
+    def all_clauses(self):
+        for clause in self.clauses:
+            yield from clause.walk()
+
+    def leaf_clauses(self):
+        """Clauses with no children: each character of the body belongs to exactly one."""
+        for clause in self.all_clauses():
+            if not clause.children:
+                yield clause
+
+    def clause_at(self, offset: int) -> Clause | None:
+        """The deepest clause containing `offset`."""
+        found = None
+        for clause in self.all_clauses():
+            if clause.start <= offset < clause.end:
+                found = clause
+        return found
+
+    def top_clause_at(self, offset: int) -> Clause | None:
+        for clause in self.clauses:
+            if clause.start <= offset < clause.end:
+                return clause
+        return None
+
+    def block_at(self, offset: int) -> Block | None:
+        for block in self.blocks:
+            if block.start <= offset < block.end:
+                return block
+        return None
+
+    def page_at(self, offset: int) -> int | None:
+        block = self.block_at(offset)
+        return block.page if block else None
+
+    def party(self, party_id: str) -> Party | None:
+        return next((p for p in self.parties if p.id == party_id), None)
+
+    @property
+    def unreadable(self) -> bool:
+        """True when the text could not be read well enough to say a topic is absent."""
+        return any(w.code in ("E108", "W103") for w in self.warnings) and len(self.text.strip()) < 200
+
+
+@dataclass(frozen=True)
+class Evidence:
+    clause: str | None
+    page: int | None
+    block: int | None
+    start: int
+    end: int
+    text: str  # the contract's own words (the sentence or clause), never paraphrased
+    match: str = ""  # the matched words inside `text`
+    match_start: int = 0  # offset of `match` inside `text`
+
+    def as_dict(self) -> dict:
+        return {
+            "clause": self.clause,
+            "page": self.page,
+            "block": self.block,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "match": self.match,
+            "match_start": self.match_start,
+        }
+
+
+@dataclass(frozen=True)
+class TopicResult:
+    status: TopicStatus
+    evidence: tuple[Evidence, ...] = ()
+    rules: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {"status": self.status, "evidence": [e.as_dict() for e in self.evidence]}
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    rule: str
+    topic: str
+    kind: FindingKind
+    severity: Severity
+    title: str
+    message: str
+    recommendation: str
+    why: str = ""
+    favours: str | None = None
+    references: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    question: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "rule": self.rule,
+            "topic": self.topic,
+            "kind": self.kind,
+            "severity": self.severity,
+            "favours": self.favours,
+            "title": self.title,
+            "message": self.message,
+            "why": self.why,
+            "recommendation": self.recommendation,
+            "question": self.question,
+            "references": list(self.references),
+            "evidence": [e.as_dict() for e in self.evidence],
+        }
+
+
+@dataclass(frozen=True)
+class ContractType:
+    id: str
+    confidence: float
+    source: str = "detected"  # detected | option
+
+
+@dataclass(frozen=True)
+class Report:
+    document: Document
+    contract_type: ContractType
+    perspective: str | None
+    topics: dict[str, TopicResult]
+    findings: tuple[Finding, ...]
+    memo_language: str
+    rules_version: str
+    warnings: tuple[Warning, ...] = field(default=())
+    one_sidedness: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, int]:
+        counts = {"high": 0, "medium": 0, "low": 0, "info": 0, "missing": 0}
+        for finding in self.findings:
+            counts[finding.severity] += 1
+            if finding.kind == "missing":
+                counts["missing"] += 1
+        return counts

@@ -1,0 +1,151 @@
+"""Parsers: a file goes in, a `RawDocument` (blocks in reading order) comes out.
+
+The registry trusts the file's bytes, not its name: a PDF renamed `.docx` is read as a
+PDF, with a warning saying so. Parsers know nothing of clauses or rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from clausecheck.errors import InputError
+from clausecheck.model import RawDocument, Source, Warning
+
+SUFFIX_FORMATS = {".pdf": "pdf", ".docx": "docx", ".txt": "text", ".md": "text", ".markdown": "text", ".text": "text"}
+SUPPORTED_SUFFIXES = tuple(SUFFIX_FORMATS)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Limits and secrets for reading one file; defaults are documented in docs/limits.md."""
+
+    password: str | None = None
+    max_bytes: int = 50 * 1024 * 1024  # a contract file larger than this is refused (E109)
+    max_pages: int = 2000  # PDF pages read at most
+    max_unzipped_bytes: int = 200 * 1024 * 1024  # docx parts inflated at most (zip bombs)
+    max_chars: int = 20_000_000  # characters of text kept at most
+
+
+def sniff_format(head: bytes, path: Path) -> str | None:
+    """The format the bytes say, or None when they say nothing (then it is text or garbage)."""
+    if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return "zip-corrupt"
+        if "word/document.xml" in names:
+            return "docx"
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"  # legacy .doc, or an encrypted Office file
+    return None
+
+
+def read_file(path: str | os.PathLike, options: ReadOptions | None = None) -> RawDocument:
+    """Read `path` with the parser its bytes call for; raise InputError with a code otherwise."""
+    options = options or ReadOptions()
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise InputError(f"cannot open file: {exc.strerror or exc}", code="E101", path=str(path)) from None
+    if not path.is_file():
+        raise InputError("not a regular file", code="E101", path=str(path))
+    if stat.st_size == 0:
+        raise InputError("the file is empty", code="E102", path=str(path))
+    if stat.st_size > options.max_bytes:
+        raise InputError(
+            f"file is {stat.st_size:,} bytes, over the limit of {options.max_bytes:,} (raise it with --max-size)",
+            code="E109",
+            path=str(path),
+        )
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", code="E101", path=str(path)) from None
+
+    claimed = SUFFIX_FORMATS.get(path.suffix.lower())
+    sniffed = sniff_format(head, path)
+    warnings: list[Warning] = []
+    if sniffed == "zip-corrupt":
+        raise InputError("the file is a corrupt or truncated ZIP (docx) archive", code="E105", path=str(path))
+    if sniffed == "ole":
+        raise InputError(
+            "this is a legacy Word .doc or an encrypted Office file; save it as .docx without a password",
+            code="E103" if claimed != "docx" else "E106",
+            path=str(path),
+        )
+    if sniffed == "zip":
+        raise InputError("a ZIP archive that is not a Word document", code="E103", path=str(path))
+    actual = sniffed or ("text" if claimed in (None, "text") else None)
+    if actual is None:
+        # Claimed pdf/docx, but the bytes are neither: decide whether it is text at all.
+        actual = "text"
+        warnings.append(Warning("W104", f"the file is named {path.suffix} but its content is not {claimed}: read as text"))
+    elif claimed and claimed != actual:
+        warnings.append(Warning("W104", f"the file is named {path.suffix} but its content is {actual}: read as {actual}"))
+    elif claimed is None and actual == "text" and path.suffix:
+        pass  # unknown suffix with text content: read as text
+
+    if actual == "pdf":
+        from clausecheck.parsers import pdf as parser
+    elif actual == "docx":
+        from clausecheck.parsers import docx as parser
+    else:
+        from clausecheck.parsers import text as parser
+
+    data_hash = _sha256(path)
+    source = Source(path=str(path), format=actual, sha256=data_hash, size=stat.st_size)
+    raw = parser.parse(path, source, options)
+    if warnings:
+        raw = RawDocument(raw.source, raw.blocks, tuple(warnings) + raw.warnings, raw.headers)
+    return raw
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def assemble(source: Source, pieces: list[dict], warnings=(), headers=()) -> RawDocument:
+    """Build a RawDocument from block dicts, giving blocks their index and offsets.
+
+    Offsets refer to the document text that structure builds by joining block texts with
+    a newline, so every parser agrees on one coordinate system.
+    """
+    from clausecheck.model import Block
+
+    blocks = []
+    offset = 0
+    index = 0
+    for piece in pieces:
+        text = piece["text"]
+        if not text.strip():
+            continue
+        index += 1
+        blocks.append(
+            Block(
+                text=text,
+                kind=piece.get("kind", "paragraph"),
+                page=piece.get("page"),
+                index=index,
+                number=piece.get("number"),
+                style=piece.get("style"),
+                start=offset,
+                end=offset + len(text),
+                level=piece.get("level"),
+            )
+        )
+        offset += len(text) + 1
+    return RawDocument(source=source, blocks=tuple(blocks), warnings=tuple(warnings), headers=tuple(headers))

@@ -1,0 +1,49 @@
+"""The flow in one place: file → Document → Report. The CLI, batch and benchmarks call this.
+
+Kept free of output formats: rendering is report/'s job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from clausecheck.engine.loader import RulePack, load_rules
+from clausecheck.engine.runner import CheckOptions, Engine
+from clausecheck.model import Document, Report
+from clausecheck.parsers import ReadOptions, read_file
+from clausecheck.structure import build_document
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run is configured with (also the cache key of a batch result)."""
+
+    rules_dirs: tuple[str, ...] = ()
+    language: str | None = None  # --lang: auto | en | ja
+    check: CheckOptions = field(default_factory=CheckOptions)
+    read: ReadOptions = field(default_factory=ReadOptions)
+
+
+@lru_cache(maxsize=8)
+def engine_for(rules_dirs: tuple[str, ...]) -> Engine:
+    """One compiled engine per rule-pack combination, reused across files."""
+    return Engine(load_rules(list(rules_dirs)))
+
+
+def read_document(path: str | Path, settings: Settings | None = None) -> Document:
+    settings = settings or Settings()
+    raw = read_file(path, settings.read)
+    language = settings.language if settings.language in ("en", "ja") else None
+    return build_document(raw, language)
+
+
+def check_file(path: str | Path, settings: Settings | None = None) -> Report:
+    settings = settings or Settings()
+    document = read_document(path, settings)
+    return engine_for(settings.rules_dirs).check(document, settings.check)
+
+
+def rule_pack(settings: Settings | None = None) -> RulePack:
+    return engine_for((settings or Settings()).rules_dirs).pack

@@ -1,0 +1,61 @@
+"""The JSON report of DESIGN.md §6, and the parse view of `clausecheck parse --json`."""
+
+from __future__ import annotations
+
+import json
+
+from clausecheck import __version__
+from clausecheck.model import Document, Report
+
+SCHEMA_VERSION = 1
+
+
+def report_dict(report: Report) -> dict:
+    document = report.document
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "clausecheck", "version": __version__, "rules_version": report.rules_version},
+        "source": {
+            "path": document.source.path,
+            "format": document.source.format,
+            "sha256": document.source.sha256,
+            "pages": document.source.pages,
+        },
+        "language": document.language,
+        "title": document.title,
+        "contract_type": {"id": report.contract_type.id, "confidence": report.contract_type.confidence},
+        "parties": [party.as_dict() for party in document.parties],
+        "perspective": report.perspective,
+        "topics": {topic: result.as_dict() for topic, result in report.topics.items()},
+        "findings": [finding.as_dict() for finding in report.findings],
+        "summary": report.summary(),
+        "one_sidedness": report.one_sidedness,
+        "warnings": [warning.as_dict() for warning in report.warnings],
+    }
+
+
+def error_dict(path: str, code: str, message: str) -> dict:
+    """A batch line for a file that could not be checked."""
+    return {"schema_version": SCHEMA_VERSION, "source": {"path": path}, "error": {"code": code, "message": message}}
+
+
+def parse_dict(document: Document) -> dict:
+    return {
+        "source": {
+            "path": document.source.path,
+            "format": document.source.format,
+            "sha256": document.source.sha256,
+            "pages": document.source.pages,
+        },
+        "language": document.language,
+        "title": document.title,
+        "effective_date": document.effective_date,
+        "parties": [party.as_dict() for party in document.parties],
+        "definitions": [definition.as_dict() for definition in document.definitions],
+        "clauses": [clause.as_dict() for clause in document.clauses],
+        "warnings": [warning.as_dict() for warning in document.warnings],
+    }
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)

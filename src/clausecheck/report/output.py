@@ -1,0 +1,56 @@
+"""Write a Report in the chosen format to a file, a folder or stdout."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from clausecheck.model import Report
+from clausecheck.report import SUFFIXES
+
+
+def render(report: Report, output_format: str) -> str | bytes:
+    if output_format == "json":
+        from clausecheck.report.json_report import dumps, report_dict
+
+        return dumps(report_dict(report)) + "\n"
+    if output_format == "md":
+        from clausecheck.report.render import render_markdown
+
+        return render_markdown(report)
+    if output_format == "docx":
+        from clausecheck.report.docx_comments import annotate_docx
+
+        return annotate_docx(report)
+    from clausecheck.report.render import render_html
+
+    return render_html(report)
+
+
+def default_path(report: Report, output_format: str) -> Path:
+    source = Path(report.document.source.path)
+    suffix = ".reviewed.docx" if output_format == "docx" else f".memo{SUFFIXES[output_format]}"
+    return source.with_name(source.stem + suffix)
+
+
+def write_report(report: Report, output_format: str, output: Path | None, several: bool = False) -> Path | None:
+    """Write the rendered report; return where, or None when it went to stdout."""
+    content = render(report, output_format)
+    if output is None and output_format in ("json", "md") and not several:
+        sys.stdout.write(content)
+        return None
+    if output is None:
+        destination = default_path(report, output_format)
+    elif several or output.is_dir():
+        output.mkdir(parents=True, exist_ok=True)
+        destination = output / default_path(report, output_format).name
+    else:
+        destination = output
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    temporary = destination.with_name(destination.name + ".part")
+    if isinstance(content, bytes):
+        temporary.write_bytes(content)
+    else:
+        temporary.write_text(content, encoding="utf-8")
+    temporary.replace(destination)
+    return destination

@@ -1,0 +1,35 @@
+"""Shared test helpers: the shared corpus location and quick document builders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def corpus_path(*parts: str) -> Path:
+    path = CORPUS.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared corpus not available: {path}")
+    return path
+
+
+def document_from_text(text: str, language: str | None = None, suffix: str = ".txt", tmp_path: Path | None = None):
+    """Build a Document from text exactly as the text parser would."""
+    from clausecheck.model import Source
+    from clausecheck.parsers import assemble
+    from clausecheck.parsers.text import split_paragraphs
+    from clausecheck.structure import build_document
+
+    raw = assemble(Source("inline" + suffix, "txt", "0" * 64, None, len(text)), split_paragraphs(text, markdown=suffix == ".md"))
+    return build_document(raw, language)
+
+
+@pytest.fixture(scope="session")
+def engine():
+    from clausecheck.pipeline import engine_for
+
+    return engine_for(())
