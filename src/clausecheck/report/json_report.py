@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
+from importlib import resources
 
 from clausecheck import __version__
 from clausecheck.model import Document, Report
@@ -55,6 +57,13 @@ def parse_dict(document: Document) -> dict:
         "clauses": [clause.as_dict() for clause in document.clauses],
         "warnings": [warning.as_dict() for warning in document.warnings],
     }
+
+
+@lru_cache(maxsize=1)
+def report_schema() -> dict:
+    """The JSON Schema (draft 2020-12) every `report_dict` and `error_dict` output satisfies."""
+    text = resources.files("clausecheck.report").joinpath("schema/report.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
 
 
 def dumps(data: dict) -> str:
