@@ -8,6 +8,7 @@ shows the contract's own characters.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -50,13 +51,36 @@ class NormalisedText:
         return orig_start, max(orig_end, orig_start)
 
 
+# ASCII is its own NFKC form and holds no invisible character: only the rest needs work.
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
 def normalise(text: str) -> NormalisedText:
     """NFKC-normalise `text` cluster by cluster, keeping where every output char came from."""
+    n = len(text)
+    if text.isascii():
+        return NormalisedText(text, tuple(range(n)), n, 0)
     out: list[str] = []
     origin: list[int] = []
     removed = 0
-    i = 0
-    n = len(text)
+    done = 0
+    for run in _NON_ASCII_RUN.finditer(text):
+        # The ASCII character before a run may be the base of a combining mark inside it.
+        slow_from = run.start() - 1 if run.start() > done else run.start()
+        if slow_from > done:
+            out.append(text[done:slow_from])
+            origin.extend(range(done, slow_from))
+        removed += _normalise_span(text, slow_from, run.end(), out, origin)
+        done = run.end()
+    if done < n:
+        out.append(text[done:])
+        origin.extend(range(done, n))
+    return NormalisedText("".join(out), tuple(origin), n, removed)
+
+
+def _normalise_span(text: str, i: int, n: int, out: list[str], origin: list[int]) -> int:
+    """Normalise text[i:n] cluster by cluster into out/origin; return invisible chars removed."""
+    removed = 0
     while i < n:
         ch = text[i]
         if ch in INVISIBLE:
@@ -73,7 +97,7 @@ def normalise(text: str) -> NormalisedText:
             out.append(out_ch)
             origin.append(i)
         i = j
-    return NormalisedText("".join(out), tuple(origin), n, removed)
+    return removed
 
 
 def has_bidi_controls(text: str) -> bool:
@@ -127,18 +151,24 @@ def pipeline(language: str):
 
 
 def split_for_tokeniser(text: str, language: str) -> list[tuple[int, str]]:
-    """Cut text into pieces the tokeniser accepts, at sentence ends where possible."""
+    """Cut text into pieces the tokeniser accepts, at sentence ends where possible.
+
+    Each piece is `(offset in text, piece)` and stays under `SUDACHI_MAX_BYTES` in UTF-8,
+    whatever its characters weigh (kanji three bytes, emoji four).
+    """
     if language != "ja" or len(text.encode("utf-8")) <= SUDACHI_MAX_BYTES:
         return [(0, text)]
     pieces: list[tuple[int, str]] = []
     start = 0
-    # Japanese characters take three bytes in UTF-8: 12,000 characters stay under the limit.
+    # Japanese characters take three bytes in UTF-8: start from 13,000 characters and shrink.
     max_chars = SUDACHI_MAX_BYTES // 3
     while start < len(text):
         end = min(start + max_chars, len(text))
+        while len(text[start:end].encode("utf-8")) > SUDACHI_MAX_BYTES:
+            end = start + (end - start) * 3 // 4
         if end < len(text):
             cut = max(text.rfind("。", start, end), text.rfind("\n", start, end))
-            if cut > start:
+            if cut > start + (end - start) // 4:
                 end = cut + 1
         pieces.append((start, text[start:end]))
         start = end

@@ -2,7 +2,13 @@
 
 Encodings are detected with charset-normalizer (UTF-8 with or without BOM, UTF-16,
 CP932/Shift_JIS, EUC-JP are all common in Japanese files). Markdown heading marks and
-emphasis are removed so that `## 第1条（目的）` and `**Section 2.**` read as clause headings.
+emphasis are removed so that `## 第1条（目的）` and `**Section 2.**` read as clause headings;
+nested ordered lists get their full number (1.2) as the block number.
+
+Texts taken from EDGAR filings (CUAD) carry page furniture ("Source: ACME INC, 10-K, …",
+"Page 3 of 12", bare page numbers): it goes to `RawDocument.headers`, not into the text.
+When such a text lost its line breaks, long lines are split where a break stood: at runs
+of three or more spaces, and before a clause number that follows a sentence end.
 """
 
 from __future__ import annotations
@@ -23,8 +29,41 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _MD_LIST = re.compile(r"^\s*[-*+]\s+(?=\S)")
 _MD_RULE = re.compile(r"^\s*([-*_]\s*){3,}$")
 _MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_HTML_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s+[\w:-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*\s*/?>")
+# An ordered list item: its indent says how deep it is nested ("    1." under "1." is 1.1).
+_MD_ORDERED = re.compile(r"^([ \t]*)(\d{1,3}|[a-zA-Z])[.)][ \t]+(?=\S)")
+_MD_FENCE = re.compile(r"^\s{0,3}(```|~~~)[\w-]*\s*$")
+_MD_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
+_MD_SINGLE_EMPHASIS = re.compile(r"(?<![\w*\[])([*_])(?=[^\s*_])([^*_\n]+?)(?<=[^\s*_])\1(?![\w*\]])")
+_MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:[^)\s]+)\)")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 # CUAD-style texts lost their line breaks: a run of 3+ spaces stands where a break was.
 _COLLAPSED_BREAK = re.compile(r"[ \t\u3000]{3,}")
+# Lines EDGAR filings carry on every page: "Source: ACME INC, 10-K, 3/1/2019", "Page 3 of 12",
+# a bare page number ("12", "- 12 -"). They are running headers, not contract text.
+_RE_PAGE_FURNITURE = re.compile(
+    r"^(?:Source:\s.{2,120},\s*[\w/()\-. ]{1,20},\s*\d{1,2}/\d{1,2}/\d{2,4}"
+    r"|(?:.{0,80}\s)?Page\s+\d{1,4}\s+of\s+\d{1,4}"
+    r"|[-–—]?\s*\d{1,3}\s*[-–—]?"
+    r"|Page\s+\d{1,4}|[ivxlc]{1,6})$",
+    re.IGNORECASE,
+)
+# In a text that lost every line break, a new clause starts after a sentence end with a
+# number and a capital ("… as follows: 1. DEFINITIONS. 1.1 "AdvaMed Code" shall …").
+_INLINE_CLAUSE_START = re.compile(
+    r"(?<=[.:;])\s+(?=(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|ARTICLE\s+[0-9IVXL]+|Article\s+[0-9IVXL]+|Section\s+\d{1,2}(?:\.\d{1,2}){0,3}|WHEREAS|IN WITNESS WHEREOF|NOW,?\s+THEREFORE)(?:[\s,]+[A-Z\"“(]|$))"
+)
+_LONG_LINE = 1500
+_BREAK_BEFORE_NUMBER = re.compile(
+    r"[ \t\u3000]{3,}(?=(?:\d{1,2}(?:\.\d{1,2}){0,3}\.|ARTICLE\s|Article\s|SECTION\s|Section\s|\([a-z]{1,3}\)|\([A-Z]\)|\(\d{1,2}\))[ \t]+\S)"
+)
+# The same footer glued to the end of a short line: "… omissions.   Source: ACME INC, 10-Q, 11/1/2019".
+_TRAILING_FOOTER = re.compile(r"[ \t]{2,}(?:\d{1,3}[ \t]{2,})?(Source:\s.{2,120}?,\s*[\w/()\-. ]{1,20},\s*\d{1,2}/\d{1,2}/\d{2,4})\s*$")
+
+
+def is_page_furniture(line: str) -> bool:
+    """True for EDGAR footers, page counters and bare page numbers."""
+    return bool(_RE_PAGE_FURNITURE.match(line.strip()))
 
 
 def decode(data: bytes, path: str = "") -> tuple[str, str]:
@@ -62,24 +101,36 @@ def looks_binary(text: str) -> bool:
 def strip_markdown(line: str) -> tuple[str, str]:
     """Remove Markdown marks that would hide a clause heading; return (text, kind)."""
     kind = "paragraph"
+    line = _MD_QUOTE.sub("", line)
     if _MD_HEADING.match(line):
         line = _MD_HEADING.sub("", line)
         kind = "heading"
+    line = _MD_HTML_TAG.sub("", line)
     line = _MD_EMPHASIS.sub(r"\2", line)
+    line = _MD_SINGLE_EMPHASIS.sub(r"\2", line)
+    line = _MD_LINK.sub(r"\1", line)
+    line = _MD_ESCAPE.sub(r"\1", line)
     if _MD_LIST.match(line):
         line = _MD_LIST.sub("", line)
         kind = "list_item"
     return line, kind
 
 
-def split_paragraphs(text: str, markdown: bool) -> list[dict]:
-    """Blocks from text: one per non-empty line; collapsed breaks (3+ spaces) split too."""
+def split_paragraphs(text: str, markdown: bool, headers: list[str] | None = None) -> list[dict]:
+    """Blocks from text: one per non-empty line; collapsed breaks (3+ spaces) split too.
+
+    Page furniture (EDGAR footers, page numbers) is left out of the blocks and, when a
+    `headers` list is given, collected there once each.
+    """
     pieces: list[dict] = []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    nesting: list[tuple[int, str]] = []  # (indent, number) of the open ordered-list items
     for line in text.split("\n"):
+        number = None
         if markdown:
-            if _MD_RULE.match(line) or _MD_TABLE_SEP.match(line):
+            if _MD_RULE.match(line) or _MD_TABLE_SEP.match(line) or _MD_FENCE.match(line):
                 continue
+            line, number = _nested_list_number(line, nesting)
             line, kind = strip_markdown(line)
             if line.strip().startswith("|") and line.strip().endswith("|"):
                 for cell in line.strip().strip("|").split("|"):
@@ -88,16 +139,75 @@ def split_paragraphs(text: str, markdown: bool) -> list[dict]:
                 continue
         else:
             kind = "paragraph"
+        footer = _TRAILING_FOOTER.search(line)
+        if footer:
+            if headers is not None and footer.group(1) not in headers:
+                headers.append(footer.group(1))
+            line = line[: footer.start()]
         line = line.strip(" \t\u3000\f\v")
         if not line:
             continue
         if len(line) > 400 and _COLLAPSED_BREAK.search(line):
-            for part in _COLLAPSED_BREAK.split(line):
-                if part.strip():
-                    pieces.append({"text": part.strip(), "kind": kind})
+            parts = _COLLAPSED_BREAK.split(line)
         else:
-            pieces.append({"text": line, "kind": kind})
+            parts = _BREAK_BEFORE_NUMBER.split(line)  # "AGREEMENTS:   1. SCOPE" — a lost break before a clause
+        for part in parts:
+            part = part.strip()
+            if not part:
+                continue
+            if is_page_furniture(part):
+                if headers is not None and part not in headers:
+                    headers.append(part)
+                continue
+            for sentence_run in _split_inline_clauses(part):
+                piece = {"text": sentence_run, "kind": kind}
+                if number is not None:
+                    piece["number"], number = number, None
+                pieces.append(piece)
     return pieces
+
+
+def _nested_list_number(line: str, nesting: list[tuple[int, str]]) -> tuple[str, str | None]:
+    """For an indented Markdown ordered item, (text without its marker, rebuilt number).
+
+    Markdown renumbers nested lists from 1, so "    2." under "5." is clause 5.2 and
+    "        a." under it is (a). Top-level items keep their own number in the text.
+    """
+    m = _MD_ORDERED.match(line)
+    if not line.strip():
+        return line, None
+    indent = len(m.group(1).expandtabs(4)) if m else len(line) - len(line.lstrip(" \t"))
+    if m is None:
+        if indent == 0:
+            nesting.clear()  # an unindented paragraph ends the list
+        return line, None
+    label = m.group(2)
+    if indent < 2:
+        nesting[:] = [(0, label)] if label.isdigit() else []
+        return line, None
+    while nesting and nesting[-1][0] >= indent:
+        nesting.pop()
+    if not nesting:
+        return line, None
+    if label.isdigit():
+        number = f"{nesting[-1][1]}.{label}" if nesting[-1][1][:1].isdigit() else label
+        nesting.append((indent, number))
+        return line[m.end():], number
+    return line[m.end():], f"({label})"
+
+
+def _split_inline_clauses(line: str) -> list[str]:
+    """Split a very long line (a text that lost its breaks) before inline clause numbers."""
+    if len(line) < _LONG_LINE:
+        return [line]
+    cuts = [m.end() for m in _INLINE_CLAUSE_START.finditer(line)]
+    out: list[str] = []
+    start = 0
+    for cut in cuts:
+        out.append(line[start:cut].strip())
+        start = cut
+    out.append(line[start:].strip())
+    return [part for part in out if part]
 
 
 def parse(path: Path, source: Source, options: ReadOptions) -> RawDocument:
@@ -111,8 +221,9 @@ def parse(path: Path, source: Source, options: ReadOptions) -> RawDocument:
     if encoding.replace("-", "_").lower() in _LEGACY_JA or encoding in ("euc_jp", "cp932"):
         warnings.append(Warning("W106", f"text decoded from the legacy Japanese encoding {encoding}"))
     markdown = path.suffix.lower() in (".md", ".markdown")
-    pieces = split_paragraphs(text, markdown)
+    headers: list[str] = []
+    pieces = split_paragraphs(text, markdown, headers)
     if not pieces:
         raise InputError("the file holds no text", code="E102", path=str(path))
     source = Source(source.path, "md" if markdown else "txt", source.sha256, None, source.size)
-    return assemble(source, pieces, warnings)
+    return assemble(source, pieces, warnings, headers)

@@ -4,10 +4,17 @@ The tree is built with a stack of numbering styles, the way a reader does it: a 
 of a style already on the stack closes everything below it (a sibling); a new style
 opens a child. Headings on their own line (（目的）, ALL-CAPS lines) are attached to the
 clause that follows them.
+
+Around the numbered body: a table of contents (titled, dotted, or found when the numbering
+starts again at 1) becomes one `toc` clause; cover lines join the preamble; lettered lines
+before the first numbered clause are recitals; `IN WITNESS WHEREOF` opens the signature
+block, which an annex after it closes again. In a bilingual contract a paragraph in the
+other language becomes its own child of the article, so each clause has one language.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -20,8 +27,14 @@ TOP_STYLES = ("ja-chapter", "en-article", "ja-article", "dec1", "schedule")
 _RE_JA_HEADING_LINE = re.compile(r"^[（(【〔]([^（）()【】〔〕]{1,30})[）)】〕]$")
 _RE_JA_INLINE_HEADING = re.compile(r"^[（(【〔]([^（）()【】〔〕]{1,30})[）)】〕][\s　]*")
 _RE_TOC_LINE = re.compile(r"(\.{4,}|…{2,}|・{4,}|\t)\s*\d{1,3}\s*$")
+_RE_TOC_TITLE = re.compile(r"^(TABLE OF CONTENTS|Table of Contents|CONTENTS|Contents|INDEX|目\s*次)\b")
+# A line of a contents list: short, and ends with a page number ("Section 2.1 Licence 5").
+_RE_TOC_ENTRY = re.compile(r"\D\s+(\d{1,3}|[ivxlc]{1,6})\s*$")
 _RE_RECITAL = re.compile(r"^(WHEREAS|Whereas|RECITALS?|Recitals?|BACKGROUND|WITNESSETH)\b")
-_RE_SIGNATURE = re.compile(r"^(IN WITNESS WHEREOF|In Witness Whereof|本契約(の)?締結の証として|以上の(合意の)?証として|上記契約の成立を証するため)")
+_RE_SIGNATURE = re.compile(
+    r"^(IN WITNESS WHEREOF|In Witness Whereof|In witness whereof|本契約(の)?締結の証として|以上の(合意の)?証として|(上記|本)契約の成立を証するため|署名欄"
+    r"|SIGNATURE PAGE|Signature Page|\[Signature Page)"
+)
 _RE_TITLE_LINE = re.compile(r"(AGREEMENT|Agreement|CONTRACT|契約書|覚書|合意書)\s*[）)]?$")
 _RE_EN_HEADING_PREFIX = re.compile(r"^([A-Z][A-Za-z0-9,'’&/\- ]{1,70}?)[.:]\s+(?=\S)")
 
@@ -39,16 +52,19 @@ class _Open:
 
 def is_caps_heading(text: str) -> bool:
     """A short line in capitals (e.g. CONFIDENTIALITY) reads as a heading."""
-    letters = [ch for ch in text if ch.isalpha()]
-    return 3 <= len(letters) and len(text) <= 80 and all(ch.isupper() for ch in letters if ch.isascii()) and not text.endswith((",", ";"))
+    letters = [ch for ch in text if ch.isalpha() and ch.isascii()]
+    return 3 <= len(letters) and len(text) <= 80 and all(ch.isupper() for ch in letters) and not text.endswith((",", ";", "。", "、"))
 
 
 def _split_heading(marker: Marker, language_hint: str) -> tuple[str | None, str]:
     rest = marker.rest.strip()
-    if marker.style.startswith("ja"):
+    if marker.style.startswith("ja") or any("\u3040" <= ch <= "\u9fff" for ch in rest[:40]):
+        # Japanese text under any numbering style: only （見出し） is a heading.
         m = _RE_JA_INLINE_HEADING.match(rest)
         if m:
             return m.group(1).strip(), rest[m.end():]
+        if marker.style in ("ja-article", "ja-chapter") and rest and len(rest) <= 80 and not rest.endswith(("。", "、")) and "。" not in rest:
+            return rest, ""  # 第1条　秘密情報の定義（Definition of …）: the whole line is the heading
         return None, rest
     if not rest:
         return None, rest
@@ -56,6 +72,11 @@ def _split_heading(marker: Marker, language_hint: str) -> tuple[str | None, str]
         words = rest.split()
         if len(words) <= 10 and sum(w[:1].isupper() for w in words) >= max(1, len(words) // 2):
             return rest, ""
+    small_words = ("and", "or", "of", "the", "for", "to", "in", "on", "with", "&")
+    if len(rest) <= 60 and rest.endswith(".") and ". " not in rest and len(rest.split()) <= 5 and all(
+        w[:1].isupper() or w.lower() in small_words for w in rest.split()
+    ):
+        return rest.rstrip(".:"), ""  # "5. Data." — a heading closed by a full stop
     m = _RE_EN_HEADING_PREFIX.match(rest)
     if m:
         words = m.group(1).split()
@@ -74,6 +95,10 @@ def build_clauses(blocks: tuple[Block, ...], text: str) -> tuple[Clause, ...]:
     seen_top = False
     preamble = _Open(None, "preamble", None, None, kind="preamble")
     tail: _Open | None = None
+    tails: list[_Open] = []
+    toc: _Open | None = None
+    toc_open = False
+    translation: _Open | None = None  # a paragraph in the other language of a bilingual contract
 
     def open_clause(node: _Open) -> None:
         nonlocal seen_top
@@ -89,10 +114,25 @@ def build_clauses(blocks: tuple[Block, ...], text: str) -> tuple[Clause, ...]:
     for block in blocks:
         raw = block.text.strip()
         if tail is not None:
-            tail.blocks.append(block)
+            annex = find_marker(raw)
+            if annex is None or annex.style != "schedule":
+                tail.blocks.append(block)
+                continue
+            # An exhibit after the signatures is an annex again, not part of the signature block.
+            tails.append(tail)
+            tail = None
+            stack.clear()
+        # A table of contents lists the clauses; it must not produce them a second time.
+        if toc_open and _continues_toc(raw):
+            toc.blocks.append(block)
             continue
-        if _RE_TOC_LINE.search(raw) and len(raw) < 120:
-            continue  # table-of-contents lines are not the clauses themselves
+        toc_open = False
+        no_numbered_open = not any(node.number for node in stack)
+        if (_RE_TOC_TITLE.match(raw) and no_numbered_open and (len(raw) < 200 or _continues_toc(raw))) or (_RE_TOC_LINE.search(raw) and len(raw) < 120):
+            toc = toc or _Open(None, "toc", None, None, kind="toc")
+            toc.blocks.append(block)
+            toc_open = bool(_RE_TOC_TITLE.match(raw)) or toc_open
+            continue
         if _RE_SIGNATURE.match(raw) and seen_top:
             tail = _Open(None, "signature", None, None, kind="signature")
             tail.blocks.append(block)
@@ -102,8 +142,25 @@ def build_clauses(blocks: tuple[Block, ...], text: str) -> tuple[Clause, ...]:
             pending_heading, pending_heading_block = m.group(1), block
             continue
         marker = _marker_for(block, previous, stack)
+        if marker is not None and marker.style in TOP_STYLES and marker.value == 1 and (previous.get(marker.style) or 0) >= 2:
+            listed = _contents_listing(roots)
+            if listed:
+                # The numbering starts again: what came before was a contents list.
+                toc = toc or _Open(None, "toc", None, None, kind="toc")
+                for node in listed:
+                    roots.remove(node)
+                entries = sorted((b for node in listed for n in _walk_open([node]) for b in n.blocks), key=lambda b: b.start)
+                # The last entry ran on into the text after the contents list (title, preamble).
+                first_long = next((i for i, b in enumerate(entries) if len(b.text) > 300), len(entries))
+                toc.blocks.extend(entries[:first_long])
+                preamble.blocks.extend(entries[first_long:])
+                toc.blocks.sort(key=lambda b: b.start)
+                stack.clear()
+                previous.clear()
         if marker is not None and _plausible(marker, stack, previous):
+            translation = None
             heading, _body = _split_heading(marker, "ja" if marker.style.startswith("ja") else "en")
+            heading = _tidy_heading(heading)
             if pending_heading and marker.style in TOP_STYLES + ("ja-article",):
                 heading = heading or pending_heading
             node = _Open(marker, marker.style, marker.label, heading, kind="schedule" if marker.style == "schedule" else "clause")
@@ -128,6 +185,12 @@ def build_clauses(blocks: tuple[Block, ...], text: str) -> tuple[Clause, ...]:
         if not seen_top and not stack and _RE_TITLE_LINE.search(raw) and len(raw) < 120:
             preamble.blocks.append(block)  # the title, however it is styled
             continue
+        if stack and stack[-1].heading is None and stack[-1].marker is not None and not stack[-1].marker.rest.strip() \
+                and len(stack[-1].blocks) == 1 and not stack[-1].children and (block.kind == "heading" or is_caps_heading(raw)) and len(raw) < 100:
+            # ARTICLE I / DEFINITIONS on two lines: the second line is the article's heading.
+            stack[-1].heading = _tidy_heading(raw)
+            stack[-1].blocks.append(block)
+            continue
         if block.kind == "heading" or (is_caps_heading(raw) and len(raw) < 60 and not _RE_RECITAL.match(raw)):
             if not stack or stack[-1].style in ("headed",) or not stack[-1].number or block.kind == "heading":
                 node = _Open(None, "headed", None, raw.rstrip(".:"))
@@ -142,20 +205,143 @@ def build_clauses(blocks: tuple[Block, ...], text: str) -> tuple[Clause, ...]:
             preamble.blocks.append(block)
             continue
         if stack:
+            language = _other_language(block, stack)
+            if translation is not None and language == translation.heading:
+                translation.blocks.append(block)
+                continue
+            translation = None
+            if language is not None:
+                # A parallel translation belongs to the article, not to its last item.
+                translation = _Open(None, "translation", None, language, kind="clause")
+                translation.blocks.append(block)
+                stack[0].children.append(translation)
+                continue
             stack[-1].blocks.append(block)
         else:
             preamble.blocks.append(block)
     if pending_heading_block is not None:
         (stack[-1].blocks if stack else preamble.blocks).append(pending_heading_block)
 
+    roots = _settle_front_matter(roots, preamble)
+    for node in _walk_open(roots):
+        if node.style == "translation":
+            node.heading = None  # the language was only a working label
     result: list[Clause] = []
-    if preamble.blocks:
-        result.append(_freeze(preamble, text, 0, ""))
+    if toc is not None:
+        result.append(_freeze(toc, text, 0, ""))
+    others = [b.start for node in _walk_open(roots) for b in node.blocks] + [b.start for b in (toc.blocks if toc else [])]
+    for part in _split_around(preamble, others):
+        result.append(_freeze(part, text, 0, ""))
     for node in roots:
         result.append(_freeze(node, text, 1, ""))
     if tail is not None:
-        result.append(_freeze(tail, text, 1, ""))
+        tails.append(tail)
+    for signature in tails:
+        result.append(_freeze(signature, text, 1, ""))
     return tuple(sorted(result, key=lambda c: c.start))
+
+
+# The sentence that introduces the parties marks the text around it as the preamble.
+_RE_PARTIES_SENTENCE = re.compile(r"\b(?:by and between|by and among|entered into|is made (?:and entered into )?(?:as of|on|this|by))\b|(?:以下「[^」]{1,20}」という。?）と)", re.IGNORECASE)
+_RECITAL_STYLES = ("letter-dot", "paren-ALPHA", "alpha", "paren-num", "roman", "paren-ROMAN")
+
+
+def _settle_front_matter(roots: list[_Open], preamble: _Open) -> list[_Open]:
+    """Before the first numbered clause: cover lines join the preamble, lettered lines are recitals.
+
+    A cover page in capitals (EXECUTION VERSION, the parties' names, AND) reads like a run of
+    headings; only a heading with a real body of text is a clause of its own.
+    """
+    first_numbered = next((i for i, node in enumerate(roots) if node.style in TOP_STYLES), len(roots))
+    kept: list[_Open] = []
+    for i, node in enumerate(roots):
+        body = " ".join(b.text for b in node.blocks)[:1500]
+        cover = len(body) < 200 or (node.heading and _RE_TITLE_LINE.search(node.heading)) or _RE_PARTIES_SENTENCE.search(body)
+        if i < first_numbered < len(roots) and node.style == "headed" and not node.children and cover:
+            preamble.blocks.extend(node.blocks)
+            continue
+        if i < first_numbered < len(roots) and node.style in _RECITAL_STYLES:
+            node.kind = "recital"
+        kept.append(node)
+    preamble.blocks.sort(key=lambda b: b.start)
+    return kept
+
+
+def _contents_listing(roots: list[_Open]) -> list[_Open]:
+    """The numbered roots when they are all one-line entries (a contents list), else []."""
+    first = next((i for i, node in enumerate(roots) if node.style in TOP_STYLES), None)
+    if first is None:
+        return []
+    listed = roots[first:]
+    numbered = [node for node in listed if node.number]
+    if len(numbered) < 3:
+        return []
+    # Contents entries are short lines (with page numbers glued on, or not); clauses have
+    # paragraphs. Only the last entry may run on into the text that follows the list.
+    if any(len(b.text) > 300 for node in listed[:-1] for n in _walk_open([node]) for b in n.blocks):
+        return []
+    if len(listed[-1].blocks[0].text) > 300 if listed[-1].blocks else False:
+        return []
+    return listed
+
+
+def _continues_toc(raw: str) -> bool:
+    """A contents line: a short entry, or a run of entries, ending with a page number.
+
+    Texts that lost their line breaks put a whole contents page on one line
+    ("ARTICLE IX GENERAL PROVISIONS 16 9.1 Entire Agreement 16 9.2 …"): a long line still
+    reads as contents when it holds (almost) no sentence.
+    """
+    if len(raw) < 150:
+        return bool(_RE_TOC_ENTRY.search(raw)) or (find_marker(raw) is not None and len(raw) < 90 and not raw.endswith((".", "。")))
+    if len(raw) > 5000 or not _RE_TOC_ENTRY.search(raw):
+        return False
+    sentences = len(re.findall(r"[a-z]{2}[.;:]\s+[A-Z]", raw))
+    page_numbers = len(re.findall(r"[A-Za-z)]\s+\d{1,3}\s+(?=\d|[A-Z])", raw))
+    return sentences <= 2 and page_numbers >= 3
+
+
+def _split_around(preamble: _Open, others: list[int]) -> list[_Open]:
+    """The preamble as one clause per unbroken run of its blocks (a contents list may cut it in two)."""
+    if not preamble.blocks:
+        return []
+    blocks = sorted(preamble.blocks, key=lambda b: b.start)
+    others = sorted(others)
+    runs: list[list[Block]] = [[blocks[0]]]
+    for block in blocks[1:]:
+        # Another clause's block between the two preamble blocks breaks the run.
+        if bisect.bisect_left(others, block.start) > bisect.bisect_right(others, runs[-1][-1].start):
+            runs.append([block])
+        else:
+            runs[-1].append(block)
+    return [_Open(None, "preamble", None, None, blocks=run, kind="preamble") for run in runs]
+
+
+def _tidy_heading(heading: str | None) -> str | None:
+    """Drop underlines typed as dashes ("Definitions.  -------") and runs of spaces."""
+    if heading is None:
+        return None
+    heading = re.sub(r"[-_=]{3,}", " ", heading)
+    heading = " ".join(heading.split()).rstrip(" .:")
+    return heading or None
+
+
+def _walk_open(nodes: list[_Open]):
+    for node in nodes:
+        yield node
+        yield from _walk_open(node.children)
+
+
+def _other_language(block: Block, stack: list[_Open]) -> str | None:
+    """The block's language when it is a full paragraph in a language other than the clause's."""
+    text = block.text
+    if len(text) < 40 or len(text.split()) < 6 and not any("\u3040" <= ch <= "\u9fff" for ch in text[:200]):
+        return None
+    head = next((b.text for node in stack[:1] for b in node.blocks), "")
+    if not head:
+        return None
+    language = detect_language(text)
+    return language if language != detect_language(head) else None
 
 
 def _open_unnumbered(node: _Open, stack: list[_Open], roots: list[_Open]) -> None:
@@ -173,7 +359,7 @@ _STYLE_RANK = {
     "ja-chapter": 0, "en-article": 0, "schedule": 0,
     "ja-article": 1, "dec1": 1, "headed": 1,
     "ja-paragraph": 2, "dec2": 2,
-    "ja-item-paren": 3, "ja-item-circled": 3, "ja-item-kanji": 3, "dec3": 3, "alpha": 3, "letter-dot": 3, "paren-num": 3,
+    "ja-item-paren": 3, "ja-item-circled": 3, "ja-item-dot": 3, "ja-item-kanji": 3, "dec3": 3, "alpha": 3, "letter-dot": 3, "paren-num": 3,
     "ja-item-paren-kanji": 4, "ja-item-kana": 4, "dec4": 4, "roman": 4, "paren-ALPHA": 4, "paren-ROMAN": 5, "dec5": 5,
 }
 
@@ -186,6 +372,8 @@ def _is_child_style(parent: _Open, node: _Open) -> bool:
         return False
     if parent.style == "schedule":
         return True
+    if node.style.startswith("dec") and not parent.style.startswith("dec") and _STYLE_RANK.get(parent.style, 3) >= 3:
+        return False  # 2.1.1 after (b)(ii) closes the list items: decimal numbers do not nest in them
     parent_rank = _STYLE_RANK.get(parent.style, 3)
     node_rank = _STYLE_RANK.get(node.style, 3)
     if parent.style.startswith("dec") and node.style.startswith("dec"):
@@ -205,11 +393,14 @@ def _rank_below(style: str, than: str, stack) -> bool:
 
 
 def _marker_for(block: Block, previous: dict[str, int], stack: list[_Open]) -> Marker | None:
+    marker = None
     if block.number:
         marker = find_marker(block.number + " " + block.text, previous)
-        if marker:
-            return marker
-    return find_marker(block.text, previous)
+    marker = marker or find_marker(block.text, previous)
+    if marker is not None and marker.style == "dec1" and any(node.style == "ja-article" for node in stack):
+        # Inside 第N条, "1." lists items (号), not top-level sections.
+        return Marker(f"{marker.value}.", "ja-item-dot", marker.value, marker.rest)
+    return marker
 
 
 def _plausible(marker: Marker, stack: list[_Open], previous: dict[str, int]) -> bool:
@@ -219,6 +410,8 @@ def _plausible(marker: Marker, stack: list[_Open], previous: dict[str, int]) -> 
         return False  # "Exhibit 10.11" above the title is a filing label, not an annex
     if style in ("ja-article", "en-article", "schedule", "ja-chapter"):
         last = previous.get(style)
+        if style == "ja-article" and "の" in marker.label:
+            return last is None or 0 <= marker.value - last <= 1  # 第12条の2 follows 第12条
         return last is None or 0 < marker.value - last <= 5 or marker.value == 1
     if style.startswith("dec"):
         parts = marker.path
@@ -269,13 +462,15 @@ def _freeze(node: _Open, text: str, level: int, parent_number: str) -> Clause:
 
 def _citation(node: _Open, parent_number: str) -> str | None:
     """How a reader cites the clause: 第7条2項(1), 5.2(a), Article 3."""
+    parent_number = parent_number or ""
     if not node.number:
         return parent_number or None
     number = node.number
     if node.style == "ja-paragraph":
         return f"{parent_number}{number}項" if parent_number else f"{number}項"
     if node.style.startswith("dec") and "." in number:
-        return number
+        # 第5条 5.1 is cited 第5条5.1; 5.1 under "5." or "Article 5" stands on its own.
+        return f"{parent_number}{number}" if parent_number.startswith("第") and parent_number.endswith("条") else number
     if node.style.startswith("dec") and parent_number.startswith("Article"):
         return number
     if parent_number and node.style not in TOP_STYLES:

@@ -76,8 +76,20 @@ _RE_EN_ARTICLE = re.compile(r"^(ARTICLE|Article)\s+([0-9]{1,3}|[IVXLC]{1,7})\b[.
 _RE_EN_SECTION = re.compile(r"^(SECTION|Section|§)\s*([0-9]{1,3}(?:\.[0-9]{1,3}){0,3})\.?\s*[-–—:]?\s*")
 _RE_EN_DECIMAL = re.compile(r"^([0-9]{1,3}(?:\.[0-9]{1,3}){0,4})(\.|\s|\)|(?=[A-Z]))\s*")
 _RE_EN_PAREN = re.compile(r"^\(\s*([a-z]{1,2}|[ivxlc]{1,6}|[A-Z]{1,2}|[0-9]{1,2})\s*\)\s*")
+_RE_HALF_PAREN = re.compile(r"^([a-z]|[0-9]{1,2})\)[\s　]+(?=\S)")  # a) or 1) — a list item with a closing parenthesis only
 _RE_EN_LETTER_DOT = re.compile(r"^([a-z]|[A-Z])\.\s+(?=\S)")
 _RE_SCHEDULE = re.compile(r"^(SCHEDULE|Schedule|EXHIBIT|Exhibit|APPENDIX|Appendix|ANNEX|Annex|ATTACHMENT|Attachment)\s+([0-9A-Z]{1,4}(?:-[0-9]+)?)\b[.:]?\s*")
+
+
+# "Section 5.2 of this Agreement", "5.2 and 5.3": a number followed by one of these words
+# is a reference inside a sentence that happens to start a line, not a clause heading.
+_RE_REFERENCE_TAIL = re.compile(
+    r"^(?:of|and|or|through|to|above|below|hereof|herein|hereunder|thereof|shall|will|may|must|is|are|has|have|was|were|"
+    r"which|that|in|with|as|by|for|between|apply|applies|shall not)\b"
+)
+
+
+_JA_CITING_PARTICLES = set("にのをでおかまなとはがもへ、。，及又乃第所")
 
 
 def _alpha_value(label: str) -> int:
@@ -98,7 +110,8 @@ def find_marker(text: str, previous_by_style: dict[str, int] | None = None) -> M
     stripped = text.lstrip(" \t\u3000")
 
     m = _RE_JA_ARTICLE.match(stripped)
-    if m:
+    # 第1条に定める… / 第3条第2項の… continue a sentence that cites an article.
+    if m and not stripped[m.end():m.end() + 1] in _JA_CITING_PARTICLES:
         value = kanji_to_int(m.group(1))
         if value is not None:
             sub = f"の{kanji_to_int(m.group(2))}" if m.group(2) else ""
@@ -109,23 +122,25 @@ def find_marker(text: str, previous_by_style: dict[str, int] | None = None) -> M
         if value is not None:
             return Marker(f"第{value}{m.group(2)}", "ja-chapter", value, stripped[m.end():])
     m = _RE_JA_SCHEDULE.match(stripped)
-    if m and len(stripped) < 80:
+    # 別紙製品目録1 heads an annex; 別紙製品目録1記載の…をいう。 is a sentence citing one.
+    if m and len(stripped) < 80 and "。" not in stripped and not re.search(r"(記載|所定|に定め|のとおり|をいう|参照)", stripped):
         value = kanji_to_int(m.group(2)) if m.group(2) else 1
         return Marker((m.group(1) + (m.group(2) or "")).strip(), "schedule", value or 1, stripped[m.end():])
 
     m = _RE_EN_ARTICLE.match(stripped)
-    if m:
+    if m and not _RE_REFERENCE_TAIL.match(stripped[m.end():]):
         raw = m.group(2)
         value = int(raw) if raw.isdigit() else roman_to_int(raw)
         if value:
             return Marker(f"Article {raw}", "en-article", value, stripped[m.end():])
     m = _RE_SCHEDULE.match(stripped)
-    if m and len(stripped) < 120:
+    # "Exhibit B to the executed Agreement ..." cites an annex; a heading does not go on in lower case.
+    if m and len(stripped) < 120 and not re.match(r"\s*[a-z]", stripped[m.end():]):
         raw = m.group(2)
         value = int(raw) if raw.isdigit() else (ord(raw[0]) - 64 if raw.isalpha() and len(raw) == 1 else 1)
         return Marker(f"{m.group(1).title()} {raw}", "schedule", max(value, 1), stripped[m.end():])
     m = _RE_EN_SECTION.match(stripped)
-    if m:
+    if m and not _RE_REFERENCE_TAIL.match(stripped[m.end():]):
         parts = tuple(int(p) for p in m.group(2).split("."))
         return Marker(f"Section {m.group(2)}", f"dec{len(parts)}", parts[-1], stripped[m.end():], parts)
 
@@ -170,6 +185,12 @@ def find_marker(text: str, previous_by_style: dict[str, int] | None = None) -> M
             return Marker(f"({raw})", "alpha", _alpha_value(raw), stripped[m.end():])
         if roman:
             return Marker(f"({raw})", "roman", roman, stripped[m.end():])
+    m = _RE_HALF_PAREN.match(stripped)
+    if m:
+        raw = m.group(1)
+        if raw.isdigit():
+            return Marker(f"({raw})", "paren-num", int(raw), stripped[m.end():])
+        return Marker(f"({raw})", "alpha", _alpha_value(raw), stripped[m.end():])
     m = _RE_EN_DECIMAL.match(stripped)
     if m:
         number = m.group(1)
@@ -180,6 +201,8 @@ def find_marker(text: str, previous_by_style: dict[str, int] | None = None) -> M
         if len(parts) == 1 and m.group(2) != "." and not (rest[:1].isupper() or _has_cjk(rest[:1])):
             return None
         if parts[0] > 200 or not rest.strip() and len(parts) == 1 and m.group(2) != ".":
+            return None
+        if _RE_REFERENCE_TAIL.match(rest):
             return None
         if len(parts) > 1 and parts[-1] == 0:
             parts = parts[:-1]  # "5.0 Term" is section 5
