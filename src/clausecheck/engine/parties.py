@@ -1,9 +1,24 @@
 """Who a sentence is about: the party that holds the right or bears the duty it states.
 
-The subject of a contract sentence is, in nearly every drafting style, the first party
-named with a subject marker: `甲は` / `乙が` in Japanese, `Licensee shall` / `Company may`
-in English. A mutual subject (`甲及び乙は`, `either party`, `each Party`) makes the sentence
-mutual. The words for both come from rules/parties.yaml, so a lawyer can extend them.
+The subject of a contract sentence is, in nearly every drafting style, a party named with a
+subject marker: `甲は` / `乙が` in Japanese, `Licensee shall` / `Company may` in English. A
+mutual subject (`甲及び乙は`, `either party`, `each Party`) makes the sentence mutual.
+
+These refinements make it hold on real contracts:
+
+- a conditional clause (`乙が…した場合、甲は…できる`, `If Licensee fails to pay, Licensor
+  may …`) names a party that is not the subject; the main clause's subject is the one
+  before the final predicate, so conditional clauses are set aside first;
+- in Japanese the topic marker は outranks が: `甲は、乙が…したときは…できる` is about 甲;
+- role words (`Recipient`, `Disclosing Party`, `受領者`) stand for whichever party plays the
+  role unless the preamble ties them to one party, so they are mutual subjects only when
+  they are not a party's alias;
+- a sentence with no subject but a holder (`成果は甲に帰属する`, `shall be owned by
+  Company`) is about the holder, and so is a rule match that starts with a holder phrase;
+- when a sentence joins two clauses with their own subjects (`乙は…ものとし、甲は…`), the
+  subject nearest before the rule's match is the one that counts.
+
+The words for all of these come from rules/parties.yaml, so a lawyer can extend them.
 """
 
 from __future__ import annotations
@@ -25,7 +40,22 @@ DEFAULT_WORDS = {
         "en": (r"\s*(?:,[^,]{0,60},\s*)?(?:shall|may|will|must|agrees?|hereby|is|has|can|could|acknowledges?|reserves?|retains?|owns?|grants?|assigns?|covenants?|represents?|warrants?|undertakes?|should|at\s+its|in\s+its|alone|solely|have)\b",),
         "ja": (r"(?:は|が|も|において|のみが|のみ|だけが)",),
     },
+    "generic_aliases": {
+        "en": (r"(?:the\s+)?recipient", r"(?:the\s+)?receiving\s+party", r"(?:the\s+)?discloser", r"(?:the\s+)?disclosing\s+party"),
+        "ja": (r"受領者", r"開示者", r"受領当事者", r"開示当事者"),
+    },
+    "conditional_clauses": {
+        "en": (r"^\s*(?:if|in\s+the\s+event|where|when|whenever|should|upon|unless|in\s+case|to\s+the\s+extent|subject\s+to|notwithstanding|except|after|following|provided\s+that)\b[^,;]{0,300},",),
+        "ja": (r"[^。]*?(?:場合|とき|際|限り)(?:に(?:は|おいて)?|は|において(?:は)?|を除き|であっても|でも)?[、，,]",),
+    },
+    "holder_markers": {
+        "en": (r"(?:owned\s+(?:solely\s+|exclusively\s+)?by|(?:sole\s+(?:and\s+exclusive\s+)?|exclusive\s+)?property\s+of|vest(?:ed)?\s+(?:solely\s+|exclusively\s+)?in|belong\s+(?:solely\s+|exclusively\s+)?to)\s+(?:the\s+)?",),
+        "ja": (r"に(?:単独で)?(?:帰属|移転|譲渡)", r"の(?:単独の)?(?:所有|財産)"),
+    },
 }
+
+# Japanese markers that make a party the main clause's topic, ranked before が subjects.
+_JA_TOPIC_MARKERS = ("は", "のみが", "のみ", "だけが", "において", "も")
 
 
 @dataclass(frozen=True)
@@ -37,10 +67,22 @@ class PartyIndex:
     mutual_pattern: object
     alias_to_id: dict[str, str]
     alternation: str  # regex alternation of every alias, longest first
+    language: str = "en"
+    conditional_pattern: object | None = None
+    holder_pattern: object | None = None
 
     def other(self, party_id: str) -> str | None:
         others = [p.id for p in self.parties if p.id != party_id]
         return others[0] if len(others) == 1 else None
+
+    def party_id(self, alias: str) -> str | None:
+        return self.alias_to_id.get(alias) or next(
+            (pid for a, pid in self.alias_to_id.items() if a.casefold() == alias.casefold()), None
+        )
+
+
+def _words(words: dict, key: str, language: str) -> tuple[str, ...]:
+    return tuple(words.get(key, {}).get(language) or DEFAULT_WORDS[key][language])
 
 
 def build_index(document: Document, language: str, words: dict | None = None) -> PartyIndex:
@@ -52,29 +94,143 @@ def build_index(document: Document, language: str, words: dict | None = None) ->
                 alias_to_id.setdefault(alias, party.id)
     aliases = sorted(alias_to_id, key=len, reverse=True)
     alternation = "|".join(regex.escape(a) for a in aliases) if aliases else "(?!)"
-    mutual_words = words.get("mutual_subjects", {}).get(language) or DEFAULT_WORDS["mutual_subjects"][language]
-    mutual_pattern = regex.compile("|".join(f"(?:{w})" for w in mutual_words), regex.IGNORECASE)
+    flags = regex.IGNORECASE if language == "en" else 0
+    boundary_before = r"(?<![\w])" if language == "en" else ""
+
+    mutual_words = list(_words(words, "mutual_subjects", language))
+    # A role word not tied to one party by the preamble stands for either party.
+    folded_aliases = {a.casefold() for a in aliases}
+    for role in _words(words, "generic_aliases", language):
+        if not any(regex.fullmatch(role, alias, flags) for alias in folded_aliases | set(aliases)):
+            mutual_words.append(f"{boundary_before}{role}(?![\\w])" if language == "en" else role)
+    mutual_pattern = regex.compile("|".join(f"(?:{w})" for w in mutual_words), flags)
+
     subject_pattern = None
+    holder_pattern = None
     if aliases:
-        markers = words.get("subject_markers", {}).get(language) or DEFAULT_WORDS["subject_markers"][language]
-        marker = "|".join(f"(?:{m})" for m in markers)
-        boundary_before = r"(?<![\w])" if language == "en" else ""
-        subject_pattern = regex.compile(f"{boundary_before}(?P<alias>{alternation})(?={marker})", regex.IGNORECASE if language == "en" else 0)
-    return PartyIndex(document.parties, subject_pattern, mutual_pattern, alias_to_id, alternation)
+        marker = "|".join(f"(?:{m})" for m in _words(words, "subject_markers", language))
+        subject_pattern = regex.compile(f"{boundary_before}(?P<alias>{alternation})(?P<marker>{marker})", flags)
+        # A holder marker precedes the alias in English ("owned by Company") and follows it
+        # in Japanese ("甲に帰属する").
+        holders = "|".join(f"(?:{m})" for m in _words(words, "holder_markers", language))
+        if language == "en":
+            holder_pattern = regex.compile(f"(?:{holders})(?P<alias>{alternation})(?![\\w])", flags)
+        else:
+            holder_pattern = regex.compile(f"(?P<alias>{alternation})(?:{holders})")
+    conditional_pattern = regex.compile("|".join(f"(?:{c})" for c in _words(words, "conditional_clauses", language)), flags)
+    return PartyIndex(document.parties, subject_pattern, mutual_pattern, alias_to_id, alternation, language, conditional_pattern, holder_pattern)
+
+
+def _main_clause_start(sentence: str, index: PartyIndex) -> int:
+    """Where the main clause begins once leading conditional clauses are set aside."""
+    if index.conditional_pattern is None:
+        return 0
+    if index.language == "en":
+        m = index.conditional_pattern.match(sentence)
+        return m.end() if m else 0
+    last_end = 0
+    for m in index.conditional_pattern.finditer(sentence):
+        last_end = m.end()
+    return last_end
+
+
+def _ja_subject(sentence: str, index: PartyIndex, offset: int | None) -> str | None:
+    """Japanese: a は-topic outside a conditional clause, else the holder, else a main-clause が.
+
+    The holder outranks a が subject because が also marks the subject of a relative clause:
+    in `乙が開発した改良技術は甲に帰属する` the sentence is about 甲. When the sentence joins
+    two clauses (`乙は…ものとし、甲は…付与する`), the topic nearest before the match wins.
+    """
+    candidates = []  # (start, end, party id or MUTUAL, is_topic)
+    for m in index.mutual_pattern.finditer(sentence):
+        after = sentence[m.end():m.end() + 4]
+        # 相互に / 各自 qualify a verb; only a mutual word carrying a topic marker heads the sentence.
+        candidates.append((m.start(), m.end(), MUTUAL, m.group(0).endswith("は") or after.startswith(_JA_TOPIC_MARKERS)))
+    if index.subject_pattern is not None:
+        for m in index.subject_pattern.finditer(sentence):
+            if any(start <= m.start() < end for start, end, _, _ in candidates):
+                continue  # part of a mutual subject such as 甲及び乙は
+            candidates.append((m.start(), m.end(), index.party_id(m.group("alias")), m.group("marker").startswith(_JA_TOPIC_MARKERS)))
+    candidates.sort()
+    conditional_spans = [(m.start(), m.end()) for m in index.conditional_pattern.finditer(sentence)] if index.conditional_pattern else []
+
+    def in_conditional(position: int) -> bool:
+        # A は after a party inside a conditional (乙は…場合) is contrastive, not the topic,
+        # unless a comma closes it first (甲は、乙が…場合): then it heads the sentence.
+        for start, end in conditional_spans:
+            if start <= position < end:
+                return sentence.find("、", position, end - 1) == -1
+        return False
+
+    topics = [who for start, _, who, is_topic in candidates if is_topic and who and not in_conditional(start)]
+    if topics:
+        if offset is not None:
+            before = [who for start, _, who, is_topic in candidates if is_topic and who and not in_conditional(start) and start < offset]
+            if before:
+                return before[-1]
+        return topics[0]
+    holder = _holder(sentence, index)
+    if holder:
+        return holder
+    main_start = _main_clause_start(sentence, index)
+    for start, _, who, _ in candidates:
+        if start >= main_start and who:
+            return who
+    return None
+
+
+def _holder(sentence: str, index: PartyIndex) -> str | None:
+    holder = index.holder_pattern.search(sentence) if index.holder_pattern is not None else None
+    return index.party_id(holder.group("alias")) if holder else None
+
+
+_EN_REPORTING = regex.compile(r"\s*(?:hereby\s+)?(?:agrees?|acknowledges?|understands?|confirms?|represents?|warrants?|covenants?|accepts?)(?:\s+and\s+\w+)?\s+that\b", regex.IGNORECASE)
+
+
+def _en_subject(sentence: str, index: PartyIndex, offset: int | None = None) -> str | None:
+    main_start = _main_clause_start(sentence, index)
+    main = sentence[main_start:]
+    # "Consultant agrees that all Inventions shall be owned by Company": the proposition
+    # after "agrees that" says who holds the right; the reporting subject only consents.
+    if index.subject_pattern is not None:
+        head = index.subject_pattern.search(main)
+        if head and not index.mutual_pattern.search(main, 0, head.start()):
+            reported = _EN_REPORTING.match(main, head.end("alias"))
+            if reported:
+                inner = main[reported.end():]
+                return _en_subject(inner, index) or _holder(inner, index) or index.party_id(head.group("alias"))
+    for text, shift in ((main, main_start), (sentence, 0)) if main_start else ((sentence, 0),):
+        found = [(m.start(), MUTUAL) for m in index.mutual_pattern.finditer(text)]
+        if index.subject_pattern is not None:
+            found += [(m.start(), index.party_id(m.group("alias"))) for m in index.subject_pattern.finditer(text)]
+        found.sort(key=lambda item: item[0])
+        if not found:
+            continue
+        # "Supplier shall deliver the goods and Company shall pay…": the subject nearest
+        # before the matched words is the one that holds the right or duty.
+        if offset is not None:
+            before = [who for start, who in found if start + shift < offset]
+            if before:
+                return before[-1]
+        return found[0][1]
+    return None
 
 
 def subject_of(sentence: str, index: PartyIndex, match_offset: int | None = None) -> str | None:
-    """`mutual`, a party id, or None when the sentence names no party as its subject."""
-    first_mutual = index.mutual_pattern.search(sentence)
-    first_party = index.subject_pattern.search(sentence) if index.subject_pattern else None
-    if first_mutual and (not first_party or first_mutual.start() <= first_party.start()):
-        return MUTUAL
-    if first_party:
-        alias = first_party.group("alias")
-        return index.alias_to_id.get(alias) or next(
-            (pid for a, pid in index.alias_to_id.items() if a.lower() == alias.lower()), None
-        )
-    return None
+    """`mutual`, a party id, or None when the sentence names no party as its subject or holder.
+
+    `match_offset` (where the rule's words start in the sentence) picks the right clause
+    when a sentence joins two, each with its own subject.
+    """
+    # A match that starts with a holder phrase ("owned by Company", "甲に帰属") is about
+    # the holder, whoever else the sentence names.
+    if match_offset is not None and index.holder_pattern is not None:
+        holder = index.holder_pattern.match(sentence, match_offset)
+        if holder:
+            return index.party_id(holder.group("alias"))
+    if index.language == "ja":
+        return _ja_subject(sentence, index, match_offset)
+    return _en_subject(sentence, index, match_offset) or _holder(sentence, index)
 
 
 def resolve_party(document: Document, wanted: str | None) -> str | None:
