@@ -205,6 +205,22 @@ def print_results(results: dict, worst: int) -> None:
                 print(f"  FN {item['topic']:26} {item['doc'][:60]}: {item['label_evidence'][:200]}")
 
 
+def markdown(results: dict) -> str:
+    """The results as the tables of docs/accuracy.md."""
+    lines = []
+    for folder, corpus in results["corpora"].items():
+        name = Path(folder).name
+        lines.append(f"### {name} ({corpus['documents']} documents, {corpus['seconds']} s, {len(corpus['errors'])} unreadable)")
+        lines.append("")
+        lines.append("| topic | TP | FP | FN | TN | precision | recall | F1 |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for topic, c in sorted(corpus["topics"].items()):
+            lines.append(f"| {topic} | {c['tp']} | {c['fp']} | {c['fn']} | {c['tn']} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} |")
+        lines.append(f"| **macro-F1** | | | | | | | **{corpus['macro_f1']:.3f}** |")
+        lines.append("")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folders", nargs="+", type=Path)
@@ -213,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worst", type=int, default=15, help="how many false positives/negatives to list")
     parser.add_argument("--topic", help="list mistakes for this topic only")
     parser.add_argument("--json", type=Path, help="also write the full results here")
+    parser.add_argument("--markdown", type=Path, help="also write the per-topic tables as Markdown here")
     args = parser.parse_args(argv)
     results = run(args.folders, args.jobs, args.limit)
     if args.topic:
@@ -223,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(markdown(results) + "\n", encoding="utf-8")
     return 0
 
 

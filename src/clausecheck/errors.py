@@ -95,6 +95,7 @@ CODES = {
     "E210": "regular expression timed out",
     "E300": "internal error while checking",
     "E301": "worker died or timed out",
+    "E302": "output could not be written",
     "W101": "tracked changes present: text read as if all changes were accepted",
     "W102": "garbled or missing glyphs on some pages",
     "W103": "some pages have no text layer",
@@ -102,5 +103,6 @@ CODES = {
     "W105": "invisible or direction-changing characters removed before matching",
     "W106": "legacy encoding detected",
     "W107": "comments in the document were ignored",
+    "W201": "--party matches no party of the contract: the review stays neutral",
     "W210": "a rule's regular expression timed out and was skipped",
 }

@@ -59,6 +59,141 @@ def compile_regex(pattern: str, language: str):
     return regex.compile(pattern, flags)
 
 
+# Literal runs shorter than this make a weak filter: most clauses contain them anyway.
+_MIN_LITERAL = 3
+
+
+@lru_cache(maxsize=4096)
+def required_literals(pattern: str) -> tuple[tuple[str, ...], ...] | None:
+    """Groups of lower-case strings: every match of `pattern` contains one of each group.
+
+    Scanning a clause with each of hundreds of rule regexes is the engine's main cost.
+    Most patterns are sequences of word alternations such as
+    `\\b(pay|payable)\\b[^.;]{0,120}\\b(within|no later than)`; a plain substring test on
+    the lower-cased clause skips the regex when a group has no member there. The pattern
+    is read with the standard library's parser; a pattern it cannot read, or one without
+    a usable literal, gets None and is always run.
+    """
+    import re._constants as sre
+    import re._parser as sre_parse
+
+    for placeholder in PLACEHOLDERS:
+        pattern = pattern.replace(placeholder, "(?:.+)")  # aliases differ per document
+    try:
+        parsed = sre_parse.parse(pattern, 0)
+    except Exception:  # noqa: BLE001 - `regex` syntax the standard parser does not know
+        return None
+
+    def usable(group: frozenset[str]) -> bool:
+        # Two kanji or kana are already as rare in a clause as a three-letter English word.
+        return bool(group) and all(len(word) >= (_MIN_LITERAL if word.isascii() else 2) for word in group)
+
+    def sequence(items) -> list[frozenset[str]]:
+        """Every group a match of this sequence must contain one member of."""
+        groups: list[frozenset[str]] = []
+        run: list[str] = []
+        for op, arg in list(items) + [(None, None)]:
+            if op is sre.LITERAL:
+                run.append(chr(arg))
+                continue
+            if run:
+                groups.append(frozenset({"".join(run)}))
+                if op is sre.BRANCH:
+                    # The parser moves a prefix shared by all alternatives out of the
+                    # branch (`pay|paid` → `pa(?:y|id)`): glue it back to each alternative.
+                    groups.append(frozenset("".join(run) + leading(branch) for branch in arg[1]))
+                run = []
+            if op is not None:
+                groups.extend(node(op, arg))
+        return [group for group in groups if usable(group)]
+
+    def leading(items) -> str:
+        text = []
+        for op, arg in items:
+            if op is not sre.LITERAL:
+                break
+            text.append(chr(arg))
+        return "".join(text)
+
+    def best(groups: list[frozenset[str]]) -> frozenset[str] | None:
+        return max(groups, key=lambda group: min(map(len, group)), default=None)
+
+    def node(op, arg) -> list[frozenset[str]]:
+        if op is sre.SUBPATTERN:
+            return sequence(arg[-1])
+        if op is sre.ATOMIC_GROUP:
+            return sequence(arg)
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            return sequence(arg[2]) if arg[0] >= 1 else []
+        if op is sre.BRANCH:
+            union: set[str] = set()
+            for branch in arg[1]:
+                chosen = best(sequence(branch))
+                if chosen is None:
+                    return []  # one alternative needs no literal: the branch needs none
+                union |= chosen
+            return [frozenset(union)]
+        return []  # classes, anchors, lookarounds, back-references: nothing required
+
+    groups = sequence(parsed)
+    if not groups:
+        return None
+    return tuple(sorted({tuple(sorted(word.lower() for word in group)) for group in groups}))
+
+
+_SCOPED_FLAGS = regex.compile(r"\(\?[a-zA-Z]*-")
+
+
+@lru_cache(maxsize=4096)
+def matches_folded(pattern: str) -> bool:
+    """True when `pattern` can run case-sensitively on lower-cased text with the same result.
+
+    Case-insensitive matching costs the `regex` module about twice as much; a pattern whose
+    literals, negated literals and ranges hold no upper-case letter finds the same spans in
+    the lower-cased text (the runner uses this only when lower-casing keeps every offset).
+    """
+    import re._constants as sre
+    import re._parser as sre_parse
+
+    if _SCOPED_FLAGS.search(pattern):
+        return False  # (?-i:...) asks for case to matter somewhere
+    try:
+        parsed = sre_parse.parse(pattern, 0)
+    except Exception:  # noqa: BLE001 - `regex` syntax the standard parser does not know
+        return False
+
+    def lower_only(code: int) -> bool:
+        return chr(code).lower() == chr(code)
+
+    def walk(items) -> bool:
+        for op, arg in items:
+            if op in (sre.LITERAL, sre.NOT_LITERAL) and not lower_only(arg):
+                return False
+            if op is sre.RANGE and not all(lower_only(code) for code in range(arg[0], arg[1] + 1)):
+                return False
+            if op is sre.IN:
+                if not walk(arg):
+                    return False
+                continue
+            for part in arg if isinstance(arg, (tuple, list)) else ():
+                if isinstance(part, sre_parse.SubPattern) and not walk(part.data):
+                    return False
+                if isinstance(part, list) and part and isinstance(part[0], sre_parse.SubPattern):
+                    if not all(walk(branch.data) for branch in part):
+                        return False
+                if isinstance(part, list) and part and isinstance(part[0], tuple) and not walk(part):
+                    return False
+        return True
+
+    return walk(parsed.data)
+
+
+@lru_cache(maxsize=4096)
+def compile_folded(pattern: str):
+    """`pattern` for lower-cased text: see `matches_folded`."""
+    return regex.compile(pattern, regex.VERSION0)
+
+
 def expand_placeholders(pattern: str, aliases: dict[str, str]) -> str:
     """Replace {PARTY}/{US}/{THEM} with an alternation of the document's party aliases."""
     if "{" not in pattern:

@@ -379,7 +379,7 @@ def _parse_party_words(path: Path, data, problems: list[RuleProblem]) -> dict:
         return {}
     out: dict[str, dict[str, tuple[str, ...]]] = {}
     for key, value in data.items():
-        if key not in ("mutual_subjects", "subject_markers", "generic_aliases"):
+        if key not in ("mutual_subjects", "subject_markers", "generic_aliases", "conditional_clauses", "holder_markers"):
             problems.append(RuleProblem(file, _line(data, key), "E202", f"unknown key {key!r}"))
             continue
         out[key] = {lang: _str_list(path, value, lang, problems) for lang in schema.LANGUAGES} if isinstance(value, dict) else {}

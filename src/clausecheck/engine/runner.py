@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import regex
 
 from clausecheck.engine import quantities
-from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage, compile_regex, compile_rules, expand_placeholders
+from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage, compile_folded, compile_regex, compile_rules, expand_placeholders, matches_folded, required_literals
 from clausecheck.engine.contract_type import detect_contract_type
 from clausecheck.engine.loader import RulePack
 from clausecheck.engine.parties import MUTUAL, PartyIndex, build_index, resolve_party, subject_of
@@ -108,6 +108,9 @@ class Engine:
 
         outcomes: dict[str, _RuleOutcome] = {}
         units = self._units(document)
+        removed_invisible = sum(unit.norm.removed_invisible for unit in units)
+        if removed_invisible:
+            warnings.append(Warning("W105", f"{removed_invisible} invisible or direction-changing character(s) (zero-width space, soft hyphen, bidi control) ignored when matching; quotes keep the original text"))
         party_indexes = {lang: build_index(document, lang, self.pack.party_words) for lang in {u.language for u in units}}
         placeholder_cache: dict[str, dict[str, str]] = {}
         for unit in units:
@@ -166,10 +169,22 @@ class Engine:
                         rule = compiled.rules[doc.vocab.strings[match_id]]
                         span = doc[token_start:token_end]
                         yield rule, piece_start + span.start_char, piece_start + span.end_char
+        lowered = text.lower()
+        # Lower-casing keeps offsets only when no character grows (e.g. İ → i̇).
+        same_offsets = len(lowered) == len(text)
+        present: dict[str, bool] = {}  # many patterns share their literal words
         for rule, pattern in compiled.regex_rules:
+            needed = required_literals(pattern)
+            if needed and not _has_each_group(needed, lowered, present):
+                continue  # no match is possible without a word of each group
             expanded = expand_placeholders(pattern, aliases)
+            # Expanded party aliases change per document: only alias-free patterns are folded.
+            if same_offsets and expanded == pattern and matches_folded(pattern):
+                matcher, subject = compile_folded(expanded), lowered
+            else:
+                matcher, subject = compile_regex(expanded, unit.language), text
             try:
-                for m in compile_regex(expanded, unit.language).finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
+                for m in matcher.finditer(subject, timeout=REGEX_TIMEOUT_SECONDS):
                     if m.end() > m.start():
                         yield rule, m.start(), m.end()
             except TimeoutError:
@@ -199,12 +214,12 @@ class Engine:
             outcome.topic_hits.append(hit)
         if rule.kind in ("detect", "require"):
             return
-        if rule.quantity is not None and not _quantity_ok(rule, sentence):
+        if rule.quantity is not None and not _quantity_ok(rule, sentence, unit.norm.text[hit.start:hit.end]):
             return
         if rule.kind == "conditional" and _any_search(block.requires, scope_text, unit.language, aliases):
             return
         if rule.party is not None:
-            subject = subject_of(sentence, index)
+            subject = subject_of(sentence, index, hit.start - sentence_start)
             if subject is None:
                 # The subject is often at the head of the clause: "甲は、次の各号の場合…"
                 first_start, first_end = unit.sentences[0] if unit.sentences else (0, 0)
@@ -329,6 +344,20 @@ def _placeholder_aliases(index: PartyIndex, perspective: str | None) -> dict[str
     return {"{PARTY}": f"(?:{everyone})", "{US}": alt(ours), "{THEM}": alt(theirs)}
 
 
+def _has_each_group(groups: tuple[tuple[str, ...], ...], lowered: str, present: dict[str, bool]) -> bool:
+    """True when `lowered` contains a word of every group (answers memoised in `present`)."""
+    for group in groups:
+        for word in group:
+            found = present.get(word)
+            if found is None:
+                found = present[word] = word in lowered
+            if found:
+                break
+        else:
+            return False
+    return True
+
+
 def _sentences(text: str, language: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
@@ -374,10 +403,13 @@ def _any_search(patterns, text: str, language: str, aliases: dict[str, str]) -> 
     return False
 
 
-def _quantity_ok(rule: Rule, sentence: str) -> bool:
+def _quantity_ok(rule: Rule, sentence: str, matched: str = "") -> bool:
     spec = rule.quantity
     scale = {"days": 1, "months": 30, "years": 365}.get(spec.unit, 1) if spec.type == "duration" else 1
-    for quantity in quantities.find(sentence, spec.type):
+    # A match that quotes its own quantity ("notice 6 months before expiry") is judged by it
+    # alone, so that another number in the sentence (the renewal term) does not count.
+    found = quantities.find(matched, spec.type) if matched else []
+    for quantity in found or quantities.find(sentence, spec.type):
         value = quantity.value / scale
         if spec.above is not None and not value > spec.above:
             continue
@@ -408,8 +440,9 @@ def _evidence(document: Document, hit: _Hit) -> Evidence:
     orig_s_start, orig_s_end = unit.norm.to_original(s_start, s_end)
     orig_m_start, orig_m_end = unit.norm.to_original(hit.start, hit.end)
     base = unit.clause.start
-    start, end = base + orig_s_start, base + orig_s_end
     match_start, match_end = base + orig_m_start, base + orig_m_end
+    # A match may run past the sentence (a heading line above it): the quote must hold it whole.
+    start, end = min(base + orig_s_start, match_start), max(base + orig_s_end, match_end)
     if end - start > EVIDENCE_MAX_CHARS:
         # Keep the match in view: a window around it, cut at the sentence edges.
         half = (EVIDENCE_MAX_CHARS - (match_end - match_start)) // 2

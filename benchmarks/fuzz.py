@@ -1,0 +1,328 @@
+"""Fuzz the readers and the engine: anything raised that is not a ClausecheckError is a bug.
+
+Inputs come from hypothesis strategies, run in batches until a time budget is spent:
+
+- `random-bytes`: random bytes saved as .pdf, .docx, .txt or .md and given to `read_file`;
+- `mutated-files`: real files (a docx and a PDF built here, English and Japanese texts,
+  and corpus files when `--corpus` is given) with bytes flipped, cut, inserted or deleted;
+- `docx-xml`: a valid zip whose `word/document.xml` is a mutated real document part, so
+  the XML and numbering code is reached instead of the zip checks;
+- `text-engine`: random contract-like text (clause numbers, Japanese, invisible and
+  full-width characters, long lines) through structure and the engine.
+
+A crash is shrunk by hypothesis to a small input and written to `--crashes` as a file
+that reproduces it (`python -c "from clausecheck.parsers import read_file; read_file(F)"`).
+
+    python benchmarks/fuzz.py --seconds 60
+    python benchmarks/fuzz.py --seconds 600 --target mutated-files --corpus ../shared/corpus
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import logging
+import random
+import sys
+import tempfile
+import time
+import traceback
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
+
+SUFFIXES = (".pdf", ".docx", ".txt", ".md")
+SLOW_EXAMPLE_SECONDS = 10.0
+
+CONTRACT_EN = """MASTER SERVICES AGREEMENT
+This Agreement is made between Acme Inc. ("Acme") and Beta LLC ("Supplier").
+1. Definitions
+1.1 "Confidential Information" means any information disclosed by a party.
+2. Exclusivity. Supplier shall be the exclusive supplier of the Products in Japan for three (3) years.
+3. Term and Termination
+3.1 This Agreement renews automatically for successive one (1) year terms unless either party gives ninety (90) days notice.
+(a) Acme may terminate this Agreement for convenience on thirty (30) days written notice.
+4. Liability. IN NO EVENT SHALL SUPPLIER'S LIABILITY EXCEED THE FEES PAID.
+5. Governing Law. This Agreement is governed by the laws of Japan; the Tokyo District Court has exclusive jurisdiction.
+"""
+
+CONTRACT_JA = """共同研究開発契約書
+株式会社甲（以下「甲」という。）と乙合同会社（以下「乙」という。）は、次のとおり契約する。
+第1条（目的）
+本契約は、甲乙が共同して行う研究開発の条件を定めることを目的とする。
+第２条（秘密保持）
+１　甲及び乙は、相手方の秘密情報を第三者に開示してはならない。
+２　前項の規定は、本契約終了後３年間存続する。
+第三条（知的財産権の帰属）
+本研究により生じた知的財産権は、甲に帰属する。ただし、乙の単独発明はこの限りでない。
+（１）甲は、乙に対し独占的な実施権を許諾する。
+①　乙は、甲の書面による承諾なく本契約上の地位を譲渡してはならない。
+第4条（解除）甲は、３０日前までに通知することにより、いつでも本契約を解除できる。
+"""
+
+# Characters that stress normalisation, numbering and tokenisation.
+TEXT_ALPHABET = (
+    "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789 .,;:()[]\"'-–—/%$¥\n\n\t"
+    "第条項号甲乙丙前後本契約秘密独占解除知的財産権帰属はがのをにてとし、。「」（）１２３①②一二三十百"
+    "ｱｶﾞﾞﾟＡＢＣ１２"
+    "\u200b\u200c\u200d\u00ad\u202e\u202c\u2066\ufeff\u3000\u0301\u3099\ufffd\x00\x0c"
+)
+
+
+@dataclass
+class TargetResult:
+    name: str
+    seconds: float = 0.0
+    executions: int = 0
+    coded_errors: int = 0
+    crashes: list[dict] = field(default_factory=list)
+    slow: list[dict] = field(default_factory=list)
+
+
+# -- seeds -----------------------------------------------------------------------------------
+
+
+def build_seeds(corpus: Path | None = None) -> dict[str, bytes]:
+    """Real files of every format, named by what they are."""
+    import docx
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    seeds: dict[str, bytes] = {"contract_en.txt": CONTRACT_EN.encode(), "contract_ja.txt": CONTRACT_JA.encode("utf-8"), "contract_ja_sjis.txt": CONTRACT_JA.encode("cp932"), "contract_en.md": ("# " + CONTRACT_EN.replace("\n1.", "\n## 1.")).encode()}
+    document = docx.Document()
+    for line in (CONTRACT_EN + CONTRACT_JA).splitlines():
+        if line.startswith(("1.", "2.", "第1条", "第２条")):
+            document.add_heading(line, level=2)
+        else:
+            document.add_paragraph(line)
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "甲"
+    table.cell(1, 1).text = "Supplier"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    seeds["contract.docx"] = buffer.getvalue()
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    for page in range(2):
+        y = 800
+        for line in CONTRACT_EN.splitlines():
+            pdf.drawString(40, y, line[:95])
+            y -= 18
+        pdf.drawString(280, 30, f"- {page + 1} -")
+        pdf.showPage()
+    pdf.save()
+    seeds["contract.pdf"] = buffer.getvalue()
+    if corpus and corpus.is_dir():
+        for pattern in ("standard/*.docx", "standard/*.pdf", "ja/*.txt"):
+            for path in sorted(corpus.glob(pattern))[:2]:
+                if path.stat().st_size < 400_000:
+                    seeds[path.name] = path.read_bytes()
+    return seeds
+
+
+def document_xml(seed_docx: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(seed_docx)) as archive:
+        return archive.read("word/document.xml")
+
+
+def replace_document_xml(seed_docx: bytes, xml: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(seed_docx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item.filename, xml if item.filename == "word/document.xml" else source.read(item.filename))
+    return out.getvalue()
+
+
+# -- mutations ---------------------------------------------------------------------------------
+
+MUTATION = st.tuples(st.sampled_from(("flip", "cut", "insert", "delete", "repeat")), st.floats(0, 1), st.binary(min_size=1, max_size=16))
+
+
+def mutate(data: bytes, operations) -> bytes:
+    """Apply (kind, where, payload) operations; `where` is a fraction of the length."""
+    buffer = bytearray(data)
+    for kind, where, payload in operations:
+        at = min(int(where * len(buffer)), max(len(buffer) - 1, 0))
+        if kind == "flip" and buffer:
+            for i, value in enumerate(payload):
+                if at + i < len(buffer):
+                    buffer[at + i] ^= value or 0xFF
+        elif kind == "cut":
+            del buffer[at:]
+        elif kind == "insert":
+            buffer[at:at] = payload
+        elif kind == "delete":
+            del buffer[at : at + len(payload) * 8]
+        elif kind == "repeat":
+            buffer[at:at] = bytes(buffer[at : at + len(payload) * 4]) * 8
+    return bytes(buffer)
+
+
+# -- the runs ------------------------------------------------------------------------------------
+
+
+class Harness:
+    """Runs one target's checks and keeps the counts and the (shrunk) crashing inputs."""
+
+    def __init__(self, result: TargetResult, workdir: Path, crashes_dir: Path | None):
+        self.result = result
+        self.workdir = workdir
+        self.crashes_dir = crashes_dir
+        self.last_failure: tuple[str, bytes, BaseException] | None = None
+
+    def read(self, data: bytes, suffix: str, check: bool = False) -> None:
+        """`read_file` on the bytes; with `check`, the whole of `check_file` (structure, engine)."""
+        from clausecheck.errors import ClausecheckError
+        from clausecheck.parsers import read_file
+        from clausecheck.pipeline import check_file
+
+        path = self.workdir / f"input{suffix}"
+        path.write_bytes(data)
+        self._run(lambda: check_file(path) if check else read_file(path), suffix, data, ClausecheckError)
+
+    def check_text(self, text: str, language: str | None) -> None:
+        from clausecheck.errors import ClausecheckError
+        from clausecheck.pipeline import engine_for
+        from clausecheck.report.json_report import dumps, report_dict
+
+        def run():
+            from clausecheck.model import Source
+            from clausecheck.parsers import assemble
+            from clausecheck.parsers.text import split_paragraphs
+            from clausecheck.structure import build_document
+
+            raw = assemble(Source("fuzz.txt", "txt", "0" * 64, None, len(text)), split_paragraphs(text, markdown=False))
+            document = build_document(raw, language)
+            report = engine_for(()).check(document)
+            dumps(report_dict(report))
+            for result in report.topics.values():
+                for evidence in result.evidence:
+                    # Evidence is cut from the document text through the offset maps.
+                    if document.text[evidence.start : evidence.end] != evidence.text and evidence.text not in document.text:
+                        raise AssertionError(f"evidence {evidence.text!r} is not the document's own text")
+
+        self._run(run, ".txt", text.encode("utf-8", "surrogatepass"), ClausecheckError)
+
+    def _run(self, action, suffix: str, data: bytes, expected) -> None:
+        self.result.executions += 1
+        started = time.perf_counter()
+        try:
+            action()
+        except expected:
+            self.result.coded_errors += 1
+        except Exception as error:
+            self.last_failure = (suffix, data, error)
+            raise
+        finally:
+            elapsed = time.perf_counter() - started
+            if elapsed > SLOW_EXAMPLE_SECONDS:
+                self.result.slow.append({"seconds": round(elapsed, 1), "suffix": suffix, "sha256": hashlib.sha256(data).hexdigest()[:16]})
+
+    def record_crash(self) -> None:
+        suffix, data, error = self.last_failure
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        entry = {"error": f"{type(error).__name__}: {error}"[:500], "suffix": suffix, "size": len(data), "sha256": digest, "where": "".join(traceback.format_tb(error.__traceback__)[-3:])[-1500:]}
+        if self.crashes_dir:
+            self.crashes_dir.mkdir(parents=True, exist_ok=True)
+            reproducer = self.crashes_dir / f"crash-{digest}{suffix}"
+            reproducer.write_bytes(data)
+            entry["file"] = str(reproducer)
+        self.result.crashes.append(entry)
+
+
+def _strategy(target: str, seeds: dict[str, bytes]):
+    binary_seeds = sorted(seeds)
+    docx_seeds = [name for name in binary_seeds if name.endswith(".docx")]
+    if target == "random-bytes":
+        head = st.sampled_from((b"", b"%PDF-1.7\n", b"PK\x03\x04", b"\xef\xbb\xbf", b"\xd0\xcf\x11\xe0", b"\xff\xfe"))
+        return st.tuples(st.sampled_from(SUFFIXES), head, st.binary(min_size=1, max_size=4096))
+    if target == "mutated-files":
+        return st.tuples(st.sampled_from(binary_seeds), st.lists(MUTATION, min_size=1, max_size=6))
+    if target == "docx-xml":
+        return st.tuples(st.sampled_from(docx_seeds), st.lists(MUTATION, min_size=1, max_size=8))
+    if target == "text-engine":
+        lines = st.text(alphabet=TEXT_ALPHABET, max_size=300)
+        return st.tuples(st.lists(lines, max_size=40), st.sampled_from((None, "en", "ja")))
+    raise ValueError(f"unknown target {target!r}")
+
+
+TARGETS = ("random-bytes", "mutated-files", "docx-xml", "text-engine")
+
+
+def run_target(target: str, seconds: float, corpus: Path | None = None, crashes_dir: Path | None = None, batch: int = 25) -> TargetResult:
+    """Fuzz `target` for about `seconds`; crashes are shrunk, recorded and the run goes on."""
+    seeds = build_seeds(corpus)
+    result = TargetResult(target)
+    strategy = _strategy(target, seeds)
+    xml_cache = {name: document_xml(data) for name, data in seeds.items() if name.endswith(".docx")}
+    rng = random.Random(0)
+    deadline = time.perf_counter() + seconds
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="clausecheck-fuzz-") as tmp:
+        harness = Harness(result, Path(tmp), crashes_dir)
+
+        def body(example):
+            if time.perf_counter() > deadline:
+                return  # the budget is spent: let the batch finish without work
+            if target == "random-bytes":
+                suffix, head, data = example
+                harness.read(head + data, suffix)
+            elif target == "mutated-files":
+                name, operations = example
+                harness.read(mutate(seeds[name], operations), Path(name).suffix, check=True)
+            elif target == "docx-xml":
+                name, operations = example
+                harness.read(replace_document_xml(seeds[name], mutate(xml_cache[name], operations)), ".docx", check=True)
+            else:
+                lines, language = example
+                harness.check_text("\n".join(lines), language)
+
+        seen: set[str] = set()
+        while time.perf_counter() < deadline:
+            run = seed(rng.getrandbits(64))(
+                settings(max_examples=batch, deadline=None, database=None, derandomize=False, print_blob=False, suppress_health_check=list(HealthCheck))(given(strategy)(body))
+            )
+            try:
+                run()
+            except Exception:  # noqa: BLE001 - a non-coded exception: the shrunk input is kept
+                if harness.last_failure is not None:
+                    key = f"{type(harness.last_failure[2]).__name__}:{harness.last_failure[2]}"[:200]
+                    if key not in seen:
+                        seen.add(key)
+                        harness.record_crash()
+                    harness.last_failure = None
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60, help="time budget per target")
+    parser.add_argument("--target", action="append", choices=TARGETS, help="only this target (repeatable)")
+    parser.add_argument("--corpus", type=Path, help="add real corpus files as mutation seeds")
+    parser.add_argument("--crashes", type=Path, default=Path("fuzz-crashes"), help="folder for reproducer files")
+    parser.add_argument("--json", type=Path, help="write the results as JSON")
+    args = parser.parse_args(argv)
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # broken PDFs are the point here
+
+    results = []
+    for target in args.target or TARGETS:
+        result = run_target(target, args.seconds, args.corpus, args.crashes)
+        results.append(result)
+        print(f"{target:14} {result.executions:7} executions in {result.seconds:5.0f} s ({result.executions / max(result.seconds, 1e-9):6.1f}/s), coded errors {result.coded_errors}, crashes {len(result.crashes)}, slow {len(result.slow)}", flush=True)
+        for crash in result.crashes:
+            print(f"  CRASH {crash['error']}\n    reproducer: {crash.get('file', crash['sha256'])} ({crash['size']} bytes)\n{crash['where']}", flush=True)
+        for slow in result.slow:
+            print(f"  SLOW {slow}", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps([r.__dict__ for r in results], indent=2, ensure_ascii=False), encoding="utf-8")
+    return 1 if any(r.crashes for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
