@@ -126,6 +126,7 @@ def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest
     profiles: dict[str, Profile] = {}
     parties: dict = {}
     files = sorted(p for p in directory.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file())
+    first_file_of_id: dict[str, Path] = {}
     for path in files:
         digest.update(path.relative_to(directory).as_posix().encode())
         digest.update(path.read_bytes())
@@ -138,15 +139,14 @@ def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest
         if path.name == PARTIES_FILE:
             parties = _parse_party_words(path, data, problems)
             continue
+        # Ids are file stems: two files with one stem clash even when one of them is invalid.
+        if path.stem in first_file_of_id:
+            problems.append(RuleProblem(str(path), 1, "E205", f"duplicate rule id {path.stem!r} (also in {first_file_of_id[path.stem]})"))
+            continue
+        first_file_of_id[path.stem] = path
         rule = parse_rule(path, data, problems, origin)
-        if rule is None:
-            continue
-        if rule.id in rules:
-            problems.append(
-                RuleProblem(str(path), 1, "E205", f"duplicate rule id {rule.id!r} (also in {rules[rule.id].path})")
-            )
-            continue
-        rules[rule.id] = rule
+        if rule is not None:
+            rules[rule.id] = rule
     return rules, profiles, parties
 
 

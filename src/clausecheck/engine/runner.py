@@ -289,7 +289,6 @@ class Engine:
             hits = outcome.finding_hits
             favours = None
             if rule.party is not None:
-                subjects = {h.subject for h in outcome.topic_hits if h.subject}
                 favoured = {h.favours for h in hits if h.favours}
                 mutual = MUTUAL in {h.subject for h in hits} or len(favoured) > 1
                 if rule.party.one_sided_only and mutual:
@@ -297,7 +296,6 @@ class Engine:
                 if len(favoured) == 1:
                     favours = next(iter(favoured))
                     hits = [h for h in hits if h.favours == favours] or hits
-                del subjects
             kind, severity = "risk", rule.severity
             if perspective and favours:
                 if favours == perspective:
