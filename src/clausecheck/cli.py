@@ -23,6 +23,21 @@ class Failure(click.ClickException):
     def format_message(self) -> str:
         return self.message
 
+    def show(self, file=None) -> None:
+        # One line, prefixed with the program name, so that logs of many runs stay greppable.
+        click.echo(f"clausecheck: {self.format_message()}", err=True, file=file)
+
+
+def _debug_option(command):
+    """`--debug` accepted after the command too (`clausecheck check x.pdf --debug`)."""
+
+    def remember(ctx: click.Context, _param, value: bool) -> None:
+        if value:
+            ctx.ensure_object(dict)["debug"] = True
+            ctx.find_root().ensure_object(dict)["debug"] = True
+
+    return click.option("--debug", is_flag=True, expose_value=False, callback=remember, help="Show tracebacks on errors.")(command)
+
 
 def _fail(error: Exception, debug: bool) -> None:
     from clausecheck.errors import ClausecheckError
@@ -48,8 +63,14 @@ def main(ctx: click.Context, debug: bool) -> None:
       clausecheck batch contracts/ -o review/
       clausecheck parse contract.pdf
       clausecheck rules list
+
+    \b
+    Exit codes: 0 done, nothing at or above --fail-on; 1 findings at or above
+    --fail-on; 2 usage, input or rule errors (one line with a code, e.g. [E106]).
+    Not legal advice: a pre-screen that points at clauses to discuss.
     """
-    ctx.obj = {"debug": debug}
+    state = ctx.ensure_object(dict)
+    state["debug"] = debug or state.get("debug", False)
 
 
 def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_size=None):
@@ -78,6 +99,7 @@ def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_s
 @click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), default=None, help="Exit 1 when a finding at or above this severity is found.")
 @click.option("--password", help="Password of an encrypted PDF.")
 @click.option("--max-size", type=float, help="Largest input file to accept, in MB (default 50).")
+@_debug_option
 @click.pass_context
 def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_format, output, fail_on, password, max_size):
     """Check contracts and write a review memo.
@@ -126,11 +148,75 @@ def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_forma
         sys.exit(EXIT_FINDINGS)
 
 
-@main.command()
+@main.command(short_help="Check every contract in a folder: memos, results.jsonl, summary.csv, index.html.")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("review"), show_default=True, help="Folder for the memos, results.jsonl, summary.csv and index.html.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
+@click.option("--include", multiple=True, metavar="GLOB", help="Only files whose relative path or name matches (repeatable), e.g. '*.pdf'.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files whose relative path or name matches (repeatable), e.g. 'drafts/*'.")
+@click.option("--party", metavar="ALIAS", help="Your side, as the contracts name it (乙, Licensee, Acme KK).")
+@click.option("--lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Contract language.")
+@click.option("--type", "contract_type", type=click.Choice(TYPE_CHOICES), default="auto", show_default=True, help="Contract type for every file.")
+@click.option("--memo-lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Language of the memos and the index.")
+@click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False, exists=True), help="Extra rule pack folder. Repeatable.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True, help="Seconds one file may take before its worker is stopped (E301).")
+@click.option("--force", is_flag=True, help="Check every file again, even those unchanged since the last run.")
+@click.option("--max-size", type=click.FloatRange(min=0, min_open=True), default=50, show_default=True, help="Largest input file to accept, in MB (larger: E109).")
+@click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), default=None, help="Exit 1 when any contract has a finding at or above this severity.")
+@_debug_option
+@click.pass_context
+def batch(ctx, directory, output, jobs, include, exclude, party, lang, contract_type, memo_lang, rules, timeout, force, max_size, fail_on):
+    """Check every contract under DIRECTORY (recursively) and write a portfolio review.
+
+    Reads .docx, .pdf, .txt and .md files (and files whose content is a PDF or Word
+    document whatever their name). Results are kept in OUTPUT/.clausecheck.sqlite: a second
+    run checks only new or changed files. A file that cannot be read is listed with its
+    error code and the run goes on. Interrupting (Ctrl-C) leaves a consistent OUTPUT;
+    running again finishes the rest.
+
+    \b
+    Examples:
+      clausecheck batch contracts/ -o review/
+      clausecheck batch contracts/ -o review/ --party 乙 --include '*.docx' --jobs 4
+      clausecheck batch contracts/ -o review/ --force --fail-on high
+
+    \b
+    Exit codes: 0 done; 1 a finding at or above --fail-on; 2 a file or the rules could not
+    be read; 130/143 interrupted by SIGINT/SIGTERM.
+    """
+    debug = ctx.obj["debug"]
+    from clausecheck.batch import BatchOptions, progress_printer, run_batch
+    from clausecheck.model import SEVERITY_ORDER
+
+    if not directory.is_dir():
+        raise Failure(f"[E101] {directory}: not a folder")
+    settings = _settings(rules, lang, party, contract_type, memo_lang, None, max_size)
+    options = BatchOptions(jobs=jobs or 0, include=tuple(include), exclude=tuple(exclude), timeout=timeout, force=force, max_bytes=settings.read.max_bytes)
+    try:
+        result = run_batch(directory, output, settings, options, progress=progress_printer())
+    except Exception as error:  # noqa: BLE001
+        _fail(error, debug)
+    for path, code in result.failures:
+        click.echo(f"clausecheck: [{code}] {path!r}", err=True)
+    click.echo(
+        f"{result.found} files: {result.checked} checked, {result.reused} unchanged (reused), {result.failed} could not be read → {result.output}",
+        err=True,
+    )
+    if result.interrupted:
+        click.echo(f"clausecheck: interrupted by {result.interrupted}; run the same command again to finish", err=True)
+        sys.exit(130 if result.interrupted == "SIGINT" else 143)
+    if result.failed:
+        sys.exit(EXIT_ERROR)
+    if fail_on and result.worst >= SEVERITY_ORDER[fail_on]:
+        sys.exit(EXIT_FINDINGS)
+
+
+@main.command(short_help="Show the clause structure as the checker sees it (for debugging).")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the structure as JSON.")
 @click.option("--lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True)
 @click.option("--password", help="Password of an encrypted PDF.")
+@_debug_option
 @click.pass_context
 def parse(ctx, file, as_json, lang, password):
     """Show the structure as the checker sees it: clauses, headings, pages, parties, warnings.
@@ -183,6 +269,7 @@ def _pack(extra):
 @rules.command("list")
 @click.option("--rules", "extra", multiple=True, type=click.Path(file_okay=False, exists=True))
 @click.option("--lang", type=click.Choice(["en", "ja"]), default="en")
+@_debug_option
 @click.pass_context
 def rules_list(ctx, extra, lang):
     """List every rule with its kind, topic, severity and languages."""
@@ -200,6 +287,7 @@ def rules_list(ctx, extra, lang):
 @click.argument("rule_id")
 @click.option("--rules", "extra", multiple=True, type=click.Path(file_okay=False, exists=True))
 @click.option("--lang", type=click.Choice(["en", "ja"]), default="en")
+@_debug_option
 @click.pass_context
 def rules_show(ctx, rule_id, extra, lang):
     """Explain one rule: what it does, why it matters, examples, what to use instead."""
@@ -235,6 +323,7 @@ def rules_show(ctx, rule_id, extra, lang):
 @click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True))
 @click.option("--rule", "rule_ids", multiple=True, help="Only this rule id (repeatable).")
 @click.option("-v", "--verbose", is_flag=True, help="List every case, not only failures.")
+@_debug_option
 @click.pass_context
 def rules_test(ctx, directory, rule_ids, verbose):
     """Run the rule fixtures (`ruleid:` must fire, `ok:` must not).
@@ -266,6 +355,7 @@ def rules_test(ctx, directory, rule_ids, verbose):
 
 @rules.command("validate")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True))
+@_debug_option
 @click.pass_context
 def rules_validate(ctx, directory):
     """Check rule files for errors (all reported, with file:line and a code)."""
@@ -278,6 +368,8 @@ def rules_validate(ctx, directory):
         click.echo(str(error))
         click.echo(f"{len(error.problems)} problem(s)", err=True)
         sys.exit(EXIT_ERROR)
+    except Exception as error:  # noqa: BLE001
+        _fail(error, ctx.obj["debug"])
     click.echo(f"{len(pack.rules)} rules valid, version {pack.version}")
 
 

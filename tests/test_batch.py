@@ -1,0 +1,335 @@
+"""Folder runs: outputs, hostile inputs, the incremental store, interruption and lost workers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import multiprocessing
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from clausecheck import batch
+from clausecheck.batch import BatchOptions, memo_name, neutralise_cell, run_batch
+from clausecheck.pipeline import Settings
+
+NDA = """{title}
+
+This Mutual Non-Disclosure Agreement is made between Acme Corp ("Acme") and Beta LLC ("Beta").
+
+1. Purpose
+The purpose of this Agreement is to let the parties evaluate a possible joint development of sensor software.
+
+2. Confidentiality
+Each party shall keep the Confidential Information of the other party in confidence and shall not disclose it to any third party.
+
+3. Term
+This Agreement ends three (3) years after the Effective Date.
+
+4. Governing Law
+This Agreement is governed by the laws of Japan.
+"""
+
+JA = """秘密保持契約書
+
+株式会社甲山（以下「甲」という。）と乙川合同会社（以下「乙」という。）は、次のとおり契約を締結する。
+
+第1条（目的）
+本契約は、甲及び乙が共同開発の可能性を検討する目的で相互に開示する秘密情報の取扱いを定める。
+
+第2条（秘密保持）
+甲及び乙は、相手方から開示された秘密情報を第三者に開示してはならない。
+
+第3条（有効期間）
+本契約の有効期間は、締結日から2年間とする。
+"""
+
+FORMULA_TITLE = "=cmd|' /C calc'!A0 Agreement"
+HOSTILE_TITLE = "<script>alert(1)</script> Agreement"
+NON_UTF8_NAME = os.fsdecode(b"bad\xff\xfename.txt")
+
+
+def make_folder(folder: Path) -> dict[str, str]:
+    """A folder with good, broken and hostile files; returns display path → expected code (None: checked)."""
+    (folder / "sub").mkdir(parents=True)
+    (folder / "nda.txt").write_text(NDA.format(title="Mutual Non-Disclosure Agreement"), encoding="utf-8")
+    (folder / "formula.txt").write_text(NDA.format(title=FORMULA_TITLE), encoding="utf-8")
+    (folder / "hostile-title.txt").write_text(NDA.format(title=HOSTILE_TITLE), encoding="utf-8")
+    (folder / "sub" / "秘密保持契約書.txt").write_text(JA, encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "random.pdf").write_bytes(bytes((i * 97 + 13) % 256 for i in range(4096)))
+    (folder / "line\nbreak <b>.txt").write_text(NDA.format(title="Newline Agreement"), encoding="utf-8")
+    (folder / NON_UTF8_NAME).write_text(NDA.format(title="Legacy Name Agreement"), encoding="utf-8")
+    long_name = "長い名前" * 20 + ".txt"  # 244 bytes: near the 255-byte limit of most file systems
+    (folder / long_name).write_text(NDA.format(title="Long Name Agreement"), encoding="utf-8")
+    (folder / "sub" / "loop").symlink_to("..")  # a folder link that points back up
+    (folder / "self.txt").symlink_to("self.txt")  # a file link that points at itself
+    (folder / "notes.xyz").write_text("not a contract", encoding="utf-8")
+    return {
+        "nda.txt": None,
+        "formula.txt": None,
+        "hostile-title.txt": None,
+        "sub/秘密保持契約書.txt": None,
+        "empty.txt": "E102",
+        "random.pdf": "E1",
+        "line\nbreak <b>.txt": None,
+        "bad\ufffd\ufffdname.txt": None,
+        long_name: None,
+        "self.txt": "E101",
+    }
+
+
+def read_lines(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("batch")
+    expected = make_folder(root / "in")
+    result = run_batch(root / "in", root / "out", Settings(), BatchOptions(jobs=2, timeout=120))
+    return root, expected, result
+
+
+def test_every_file_has_one_line_with_its_outcome(first_run):
+    root, expected, result = first_run
+    lines = {line["source"]["path"]: line for line in read_lines(root / "out")}
+    assert set(lines) == set(expected)
+    assert result.found == len(expected)
+    for path, code in expected.items():
+        if code is None:
+            assert "error" not in lines[path], lines[path].get("error")
+            assert lines[path]["schema_version"] == 1 and "topics" in lines[path]
+        else:
+            assert lines[path]["error"]["code"].startswith(code), (path, lines[path]["error"])
+    assert result.failed == sum(1 for code in expected.values() if code)
+
+
+def test_outputs_stay_inside_the_output_folder_with_safe_unique_memo_names(first_run):
+    root, expected, _ = first_run
+    out = (root / "out").resolve()
+    for path in out.rglob("*"):
+        assert path.resolve().is_relative_to(out)
+    memos = sorted(p.name for p in (out / "memos").iterdir())
+    assert len(memos) == sum(1 for code in expected.values() if code is None)
+    for name in memos:
+        assert "\n" not in name and "/" not in name and name.endswith(".html")
+        assert len(name.encode("utf-8")) < 255
+    # The newline, the angle brackets and the undecodable bytes are gone from the names.
+    assert all("<" not in name and "\ufffd" not in name for name in memos)
+    assert not list(root.glob("*.html")), "nothing is written next to the output folder"
+
+
+def test_summary_csv_has_a_bom_and_neutralised_formulas(first_run):
+    root, expected, _ = first_run
+    data = (root / "out" / "summary.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data[3:].decode("utf-8"), newline="")))
+    header, body = rows[0], rows[1:]
+    assert header[:3] == ["file", "memo", "error_code"] and "exclusivity" in header
+    assert len(body) == len(expected)
+    titles = [row[header.index("title")] for row in body]
+    assert "'" + FORMULA_TITLE in titles
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in body for cell in row)
+    japanese = next(row for row in body if row[0] == "sub/秘密保持契約書.txt")
+    assert japanese[header.index("language")] == "ja"
+
+
+def test_neutralise_cell():
+    assert neutralise_cell("=SUM(A1)") == "'=SUM(A1)"
+    assert neutralise_cell("\tx") == "'\tx"
+    assert neutralise_cell("-1") == "'-1"
+    assert neutralise_cell("Licence Agreement") == "Licence Agreement"
+    assert neutralise_cell(3) == "3"
+
+
+def test_index_links_every_memo_and_lists_failures_inertly(first_run):
+    root, expected, _ = first_run
+    out = root / "out"
+    html = (out / "index.html").read_text(encoding="utf-8")
+    lines = read_lines(out)
+    from urllib.parse import unquote
+
+    links = [unquote(href) for href in __import__("re").findall(r'href="([^"]+)"', html)]
+    assert len(links) == sum(1 for code in expected.values() if code is None)
+    for link in links:
+        assert (out / link).is_file()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+    assert "line\nbreak &lt;b&gt;.txt" in html
+    for line in lines:
+        if "error" in line:
+            assert line["error"]["code"] in html
+    assert "http://" not in html and "https://" not in html  # self-contained: no external requests
+
+
+def test_memo_names_are_unique_and_readable():
+    assert memo_name("a/b/Licence Agreement.docx").startswith("licence-agreement-")
+    assert memo_name("x/契約書.pdf").startswith("契約書-")
+    assert memo_name("../../etc/passwd").startswith("passwd-")
+    assert memo_name("a/c.txt") != memo_name("b/c.txt")
+    assert memo_name("<>.txt").startswith("contract-")
+
+
+def test_second_run_reuses_the_store_and_force_checks_again(first_run, tmp_path):
+    root, expected, first = first_run
+    out = tmp_path / "out"
+    source = root / "in"
+    settings, options = Settings(), BatchOptions(jobs=2, timeout=120)
+    initial = run_batch(source, out, settings, options)
+    unreadable = sum(1 for code in expected.values() if code == "E101")
+    assert initial.checked == len(expected)
+    again = run_batch(source, out, settings, options)
+    # Unreadable files are tried again (the file system may have changed); the rest is reused.
+    assert (again.checked, again.reused) == (unreadable, len(expected) - unreadable)
+    assert len(read_lines(out)) == len(expected)
+    # A memo deleted from the output folder is written again.
+    (out / "memos" / memo_name("nda.txt")).unlink()
+    assert run_batch(source, out, settings, options).checked == unreadable + 1
+    forced = run_batch(source, out, settings, BatchOptions(jobs=2, timeout=120, force=True))
+    assert forced.checked == len(expected)
+    with sqlite3.connect(out / ".clausecheck.sqlite") as connection:
+        assert connection.execute("SELECT COUNT(*) FROM results").fetchone()[0] == len(expected)
+
+
+def test_a_changed_file_or_changed_options_are_checked_again(tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    for number in range(3):
+        (source / f"nda{number}.txt").write_text(NDA.format(title=f"Agreement {number}"), encoding="utf-8")
+    out = tmp_path / "out"
+    options = BatchOptions(jobs=1, timeout=120)
+    assert run_batch(source, out, Settings(), options).checked == 3
+    (source / "nda1.txt").write_text(NDA.format(title="Agreement one, revised"), encoding="utf-8")
+    assert run_batch(source, out, Settings(), options).checked == 1
+    from clausecheck.engine.runner import CheckOptions
+
+    with_party = Settings(check=CheckOptions(party="Beta"))
+    assert run_batch(source, out, with_party, options).checked == 3
+    assert all(line["perspective"] for line in read_lines(out))
+
+
+def test_include_and_exclude(tmp_path):
+    source = tmp_path / "in"
+    (source / "drafts").mkdir(parents=True)
+    (source / "a.txt").write_text(NDA.format(title="A"), encoding="utf-8")
+    (source / "b.md").write_text(NDA.format(title="B"), encoding="utf-8")
+    (source / "drafts" / "c.txt").write_text(NDA.format(title="C"), encoding="utf-8")
+    found = batch.find_contracts(source, BatchOptions(include=("*.txt",), exclude=("drafts/*",)))
+    assert [c.display for c in found] == ["a.txt"]
+    assert [c.display for c in batch.find_contracts(source, BatchOptions())] == ["a.txt", "b.md", "drafts/c.txt"]
+    # An output folder inside the input folder is never read back as input.
+    assert [c.display for c in batch.find_contracts(source, BatchOptions(), skip=source / "drafts")] == ["a.txt", "b.md"]
+
+
+def test_a_pdf_without_its_suffix_is_found_by_its_bytes(tmp_path):
+    (tmp_path / "scan0001").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 100)
+    assert [c.display for c in batch.find_contracts(tmp_path, BatchOptions())] == ["scan0001"]
+
+
+def _crash_on(names: set[str], action):
+    original = batch.check_one
+
+    def wrapper(path, display, memo, settings, out_dir):
+        if Path(display).name in names:
+            action()
+        return original(path, display, memo, settings, out_dir)
+
+    return wrapper
+
+
+needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patched function only when forked")
+
+
+@needs_fork
+def test_a_worker_that_dies_is_reported_and_replaced(tmp_path, monkeypatch):
+    source = tmp_path / "in"
+    source.mkdir()
+    for name in ("a.txt", "crash.txt", "c.txt", "d.txt"):
+        (source / name).write_text(NDA.format(title=name), encoding="utf-8")
+    monkeypatch.setattr(batch, "check_one", _crash_on({"crash.txt"}, lambda: os._exit(9)))
+    result = run_batch(source, tmp_path / "out", Settings(), BatchOptions(jobs=1, timeout=120))
+    lines = {line["source"]["path"]: line for line in read_lines(tmp_path / "out")}
+    assert lines["crash.txt"]["error"]["code"] == "E301"
+    assert "exit code 9" in lines["crash.txt"]["error"]["message"]
+    assert all("error" not in lines[name] for name in ("a.txt", "c.txt", "d.txt"))
+    assert (result.checked, result.failed) == (4, 1)
+
+
+@needs_fork
+def test_a_worker_that_hangs_is_stopped_after_the_timeout(tmp_path, monkeypatch):
+    source = tmp_path / "in"
+    source.mkdir()
+    for name in ("a.txt", "slow.txt"):
+        (source / name).write_text(NDA.format(title=name), encoding="utf-8")
+    monkeypatch.setattr(batch, "check_one", _crash_on({"slow.txt"}, lambda: time.sleep(120)))
+    started = time.monotonic()
+    # Generous enough for a normal file on a loaded machine, far below the two-minute hang.
+    run_batch(source, tmp_path / "out", Settings(), BatchOptions(jobs=2, timeout=15))
+    assert time.monotonic() - started < 100
+    lines = {line["source"]["path"]: line for line in read_lines(tmp_path / "out")}
+    assert lines["slow.txt"]["error"] == {"code": "E301", "message": "timed out after 15 s"}
+    assert "error" not in lines["a.txt"]
+    # A timeout is about the run, not the file: the next run tries it again.
+    monkeypatch.undo()
+    again = run_batch(source, tmp_path / "out", Settings(), BatchOptions(jobs=1, timeout=120))
+    assert (again.checked, again.reused, again.failed) == (1, 1, 0)
+
+
+def test_sigterm_leaves_a_consistent_folder_and_a_rerun_finishes(tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    count = 120
+    for number in range(count):
+        (source / f"nda{number:03}.txt").write_text(NDA.format(title=f"Agreement {number}"), encoding="utf-8")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "clausecheck", "batch", str(source), "-o", str(out), "--jobs", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    store = out / ".clausecheck.sqlite"
+    deadline = time.monotonic() + 120
+    done = 0
+    while time.monotonic() < deadline and process.poll() is None:
+        if store.exists():
+            try:
+                with sqlite3.connect(store, timeout=5) as connection:
+                    done = connection.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+            except sqlite3.OperationalError:
+                done = 0
+            if done >= 3:
+                break
+        time.sleep(0.05)
+    assert process.poll() is None, "the batch finished before it could be interrupted"
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143, stderr.decode()
+    assert b"Traceback" not in stderr
+    lines = read_lines(out)
+    assert 3 <= len(lines) < count
+    assert all("error" not in line for line in lines)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count('href="memos/') == len(lines) and "interrupted" in index
+    again = run_batch(source, out, Settings(), BatchOptions(jobs=2, timeout=120))
+    assert again.reused == len(lines) and again.checked == count - len(lines)
+    assert len(read_lines(out)) == count
+
+
+def test_progress_shows_counts_and_the_current_file_only_on_a_terminal():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    show = batch.progress_printer(terminal)
+    show(0, 2, "contracts/a.docx")
+    show(1, 2, "contracts/b\nname.pdf")
+    show(2, 2, "")
+    output = terminal.getvalue()
+    assert "0/2" in output and "contracts/a.docx" in output and "b name.pdf" in output and output.endswith("\n")
+    assert batch.progress_printer(io.StringIO()) is None
