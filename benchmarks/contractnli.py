@@ -8,10 +8,14 @@ output answers which hypothesis and which label a firing output predicts; everyt
 about the document is left to the real checker (`check_file` on the NDA's text, the CLI's
 code path). No detection logic lives here.
 
-Agreement for a mapped hypothesis: the output fired and the label is the predicted one, or
-it did not fire and the label is anything else. Precision and recall are given for
-"fired" against "label == predicted". Hypotheses without an output that answers them are
-listed as not covered, so rule authors see what a rule would be needed for.
+Agreement for a mapped hypothesis: the output fired and the label is one of the predicted
+ones, or it did not fire and the label is anything else. Precision and recall are given for
+"fired" against "label is predicted", and again for the Entailment class alone: a detection
+output predicts Entailment by firing; a "missing element" rule (a conditional rule that
+fires when a confidentiality clause lacks, say, a return duty) predicts NotMentioned or
+Contradiction by firing and, through `quiet_predicts`, Entailment by staying quiet.
+Hypotheses without an output that answers them are listed as not covered, so rule authors
+see what a rule would be needed for.
 
     python benchmarks/contractnli.py ../shared/corpus/contractnli/dev.json
     python benchmarks/contractnli.py ../shared/corpus/contractnli/dev.json --show 5 --json results.json
@@ -33,8 +37,20 @@ class Mapping:
     """One checker output that answers one hypothesis."""
 
     output: str  # "topic:<topic id>" (status present) or "rule:<rule id>" (a finding or topic evidence from it)
-    predicts: str  # the label a firing output stands for
+    predicts: str  # the label a firing output stands for ("A|B": either label)
     why: str
+    quiet_predicts: str = ""  # the label a quiet output stands for ("": anything not predicted)
+
+    def expects(self, choice: str) -> bool:
+        return choice in self.predicts.split("|")
+
+    def predicts_entailment(self, did_fire: bool) -> bool | None:
+        """Whether the output predicts Entailment (None: it does not speak to that class)."""
+        if "Entailment" in self.predicts.split("|"):
+            return did_fire
+        if self.quiet_predicts == "Entailment":
+            return not did_fire
+        return None
 
 
 # The hypotheses our outputs speak to. Read `predicts` as: when the output fires, the
@@ -49,6 +65,27 @@ MAPPINGS: dict[str, Mapping] = {
     # hypothesis. Since no expert label is a contradiction, this row measures how often
     # the usual "no licence is granted" sentence is mistaken for a grant.
     "nda-15": Mapping("topic:license_grant", "Contradiction", "a licence topic in an NDA claims a right to the information is granted"),
+    # "Receiving Party may share some Confidential Information with some of Receiving Party's employees."
+    "nda-5": Mapping("rule:confidentiality-sharing-employees", "Entailment", "the rule detects permission to share with employees who need to know"),
+    # "Receiving Party may share some Confidential Information with some third-parties (including consultants, agents and professional advisors)."
+    "nda-7": Mapping("rule:confidentiality-sharing-advisers", "Entailment", "the rule detects permission to share with advisers, contractors or affiliates"),
+    # "Receiving Party shall not reverse engineer any objects which embody Disclosing Party's Confidential Information."
+    "nda-11": Mapping("rule:no-reverse-engineering", "Entailment", "the rule detects a ban on reverse engineering"),
+    # The rows below are "missing element" rules: each fires when the contract has a
+    # confidentiality obligation but no clause with the element, so a firing rule says the
+    # contract does not entail the hypothesis (NotMentioned, or Contradiction where the
+    # contract says the opposite) and a quiet one that it does.
+    # "Receiving Party shall not use any Confidential Information for any purpose other than the purposes stated in Agreement."
+    "nda-4": Mapping("rule:confidentiality-use-unrestricted", "NotMentioned|Contradiction", "the rule fires when use is not limited to the purpose", "Entailment"),
+    # "Receiving Party shall notify Disclosing Party in case Receiving Party is required by law, regulation or judicial process to disclose any Confidential Information."
+    "nda-8": Mapping("rule:compelled-disclosure-without-notice", "NotMentioned|Contradiction", "the rule fires when no notice before a compelled disclosure is required", "Entailment"),
+    # "Receiving Party shall destroy or return some Confidential Information upon the termination of Agreement."
+    # The rule is satisfied by any return or destruction duty; the annotators count only a
+    # duty tied to termination, so NDAs that return "on request" are NotMentioned there and
+    # disagree with a quiet rule.
+    "nda-16": Mapping("rule:confidentiality-no-return", "NotMentioned|Contradiction", "the rule fires when there is no return or destruction duty", "Entailment"),
+    # "Some obligations of Agreement may survive termination of Agreement."
+    "nda-19": Mapping("rule:confidentiality-no-survival", "NotMentioned|Contradiction", "the rule fires when nothing says the obligations survive the contract", "Entailment"),
 }
 
 # Whole-document expectations every NDA in the set should meet.
@@ -86,10 +123,12 @@ def check_outputs_exist(pack) -> list[str]:
     """Mapped rules or topics the rule pack does not have (the mapping would be dead)."""
     from clausecheck.engine.schema import TOPICS
 
+    # Rules may add topics of their own beside the fixed list.
+    topics = set(TOPICS) | {rule.topic for rule in pack.rules.values()}
     missing = []
     for hypothesis, mapping in MAPPINGS.items():
         kind, _, name = mapping.output.partition(":")
-        if (kind == "rule" and name not in pack.rules) or (kind == "topic" and name not in TOPICS):
+        if (kind == "rule" and name not in pack.rules) or (kind == "topic" and name not in topics):
             missing.append(f"{hypothesis}: {mapping.output}")
     return missing
 
@@ -133,9 +172,12 @@ def main(argv: list[str] | None = None) -> int:
                 if annotation is None:
                     continue
                 did_fire, quote = fired(report, mapping.output)
-                expected = annotation["choice"] == mapping.predicts
+                expected = mapping.expects(annotation["choice"])
                 cell = ("fired" if did_fire else "quiet") + ("+expected" if expected else "+other")
                 counts[hypothesis][cell] += 1
+                entailment = mapping.predicts_entailment(did_fire)
+                if entailment is not None:
+                    counts[hypothesis]["entail:" + ("predicted" if entailment else "not") + ("+true" if annotation["choice"] == "Entailment" else "+false")] += 1
                 counts[hypothesis][annotation["choice"]] += 1
                 if did_fire != expected and len(disagreements[hypothesis]) < args.show:
                     ours = f"ours: {quote[:160]!r}" if did_fire else "ours: nothing"
@@ -145,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     checked = len(documents) - len(errors)
     print(f"{checked} of {len(documents)} NDAs checked" + (f"; not readable: {', '.join(errors)}" if errors else ""))
     print()
-    print(f"{'hypothesis':8} {'short description':42} {'output':38} {'predicts':13} {'agree':>7} {'prec':>5} {'rec':>5}  labels E/C/N")
+    print(f"{'hypothesis':8} {'short description':42} {'output':44} {'predicts':26} {'agree':>7} {'prec':>5} {'rec':>5} {'E-prec':>6} {'E-rec':>5}  labels E/C/N")
     rows = []
     total_agree = total = 0
     for hypothesis, mapping in MAPPINGS.items():
@@ -154,11 +196,14 @@ def main(argv: list[str] | None = None) -> int:
         agree = c["fired+expected"] + c["quiet+other"]
         precision = c["fired+expected"] / (c["fired+expected"] + c["fired+other"]) if c["fired+expected"] + c["fired+other"] else None
         recall = c["fired+expected"] / (c["fired+expected"] + c["quiet+expected"]) if c["fired+expected"] + c["quiet+expected"] else None
+        predicted_true, predicted_false, missed = c["entail:predicted+true"], c["entail:predicted+false"], c["entail:not+true"]
+        entail_precision = predicted_true / (predicted_true + predicted_false) if predicted_true + predicted_false else None
+        entail_recall = predicted_true / (predicted_true + missed) if predicted_true + missed else None
         total_agree += agree
         total += n
-        rows.append({"hypothesis": hypothesis, "description": labels[hypothesis]["short_description"], "output": mapping.output, "predicts": mapping.predicts, "n": n, "agree": agree, "precision": precision, "recall": recall, "cells": dict(c)})
+        rows.append({"hypothesis": hypothesis, "description": labels[hypothesis]["short_description"], "output": mapping.output, "predicts": mapping.predicts, "quiet_predicts": mapping.quiet_predicts, "n": n, "agree": agree, "precision": precision, "recall": recall, "entailment_precision": entail_precision, "entailment_recall": entail_recall, "cells": dict(c)})
         fmt = lambda v: f"{v:5.2f}" if v is not None else "    —"  # noqa: E731
-        print(f"{hypothesis:8} {labels[hypothesis]['short_description'][:42]:42} {mapping.output:38} {mapping.predicts:13} {agree / n if n else 0:7.1%} {fmt(precision)} {fmt(recall)}  {c['Entailment']}/{c['Contradiction']}/{c['NotMentioned']}")
+        print(f"{hypothesis:8} {labels[hypothesis]['short_description'][:42]:42} {mapping.output:44} {mapping.predicts:26} {agree / n if n else 0:7.1%} {fmt(precision)} {fmt(recall)} {fmt(entail_precision):>6} {fmt(entail_recall)}  {c['Entailment']}/{c['Contradiction']}/{c['NotMentioned']}")
     print(f"\noverall agreement on mapped hypotheses: {total_agree}/{total} = {total_agree / total if total else 0:.1%}")
     for name, value in sanity.items():
         print(f"{name}: {value}/{checked}")
