@@ -114,6 +114,14 @@ def test_check_writes_every_format(contract, tmp_path):
     assert json.loads((tmp_path / "memo.json").read_text(encoding="utf-8"))["perspective"]
 
 
+def test_dash_output_means_stdout(contract, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("check", str(contract), "--format", "json", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["schema_version"] == 1
+    assert not (tmp_path / "-").exists()
+
+
 def test_parse_json(contract):
     result = run("parse", str(contract), "--json")
     assert result.exit_code == 0

@@ -114,7 +114,11 @@ def run_isolated(code: str, timeout: float = 120) -> dict:
             result["error"] = type(error).__name__
             result["code"] = getattr(error, "code", None)
         result["seconds"] = time.perf_counter() - started
-        result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # VmHWM is this interpreter's own peak; ru_maxrss would carry over the RSS of the
+        # pytest process it was forked from (Linux keeps it across exec).
+        with open("/proc/self/status") as status:
+            hwm = [line for line in status if line.startswith("VmHWM:")]
+        result["peak_mb"] = (int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
         print(json.dumps(result))
         """
     ) % textwrap.indent(textwrap.dedent(code), "    ")

@@ -38,8 +38,21 @@ def problems(validator, data) -> list[str]:
 def test_schema_lists_every_topic_of_the_vocabulary():
     schema = report_schema()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$defs"]["topic_id"]["enum"] == list(TOPICS)
     assert schema["$defs"]["report"]["properties"]["topics"]["required"] == list(TOPICS)
+
+
+def test_a_topic_added_by_a_rule_pack_validates_and_a_malformed_id_does_not(validator):
+    """DESIGN.md §4: rules may add topics, but never rename the fixed ones."""
+    base = report_dict(english_report())
+    added = copy.deepcopy(base)
+    added["topics"]["export_control"] = {"status": "present", "evidence": []}
+    assert not list(validator.iter_errors(added))
+    malformed = copy.deepcopy(base)
+    malformed["topics"]["Export Control!"] = {"status": "present", "evidence": []}
+    assert list(validator.iter_errors(malformed))
+    renamed = copy.deepcopy(base)
+    del renamed["topics"]["purpose"]
+    assert list(validator.iter_errors(renamed))
 
 
 @pytest.mark.parametrize("build", [english_report, japanese_report])

@@ -51,12 +51,19 @@ def check_token_pattern(pattern, language: str) -> str | None:
     return None
 
 
+# In Japanese rules `[^。]` reads "within the sentence". A 。 that closes a defined term
+# inside brackets (「…」という。）) does not end the sentence, so it is let through.
+_WITHIN_SENTENCE = "[^。]"
+_WITHIN_SENTENCE_WIDENED = "(?:[^。]|。(?=[)）」』]))"
+
+
+def widen_sentence_gaps(pattern: str) -> str:
+    return pattern.replace(_WITHIN_SENTENCE, _WITHIN_SENTENCE_WIDENED)
+
+
 @lru_cache(maxsize=4096)
 def compile_regex(pattern: str, language: str):
-    flags = regex.IGNORECASE | regex.VERSION0
-    if language == "en":
-        flags |= regex.ASCII if False else 0
-    return regex.compile(pattern, flags)
+    return regex.compile(widen_sentence_gaps(pattern), regex.IGNORECASE | regex.VERSION0)
 
 
 # Literal runs shorter than this make a weak filter: most clauses contain them anyway.
@@ -191,7 +198,7 @@ def matches_folded(pattern: str) -> bool:
 @lru_cache(maxsize=4096)
 def compile_folded(pattern: str):
     """`pattern` for lower-cased text: see `matches_folded`."""
-    return regex.compile(pattern, regex.VERSION0)
+    return regex.compile(widen_sentence_gaps(pattern), regex.VERSION0)
 
 
 def expand_placeholders(pattern: str, aliases: dict[str, str]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -34,7 +35,8 @@ from clausecheck.model import (
 
 EVIDENCE_MAX_CHARS = 500
 _RE_SENTENCE_END = {
-    "ja": re.compile(r"(?<=[。！？])|\n"),
+    # 。 closing a bracket (「…」という。）) does not end the sentence.
+    "ja": re.compile(r"(?<=[。！？])(?![)）」』])|\n"),
     "en": re.compile(r"(?<=[.;:!?])\s+(?=[\"“(]?[A-Z0-9(])|\n"),
 }
 _RE_DEFINITION_SENTENCE = re.compile(
@@ -220,6 +222,10 @@ class Engine:
             return
         if rule.party is not None:
             subject = subject_of(sentence, index, hit.start - sentence_start)
+            if subject is None and hit.end > sentence_end:
+                # The match began in a heading line; its sentence is where it ends.
+                end_start, end_end = _sentence_around(unit, hit.end - 1)
+                subject = subject_of(unit.norm.text[end_start:end_end], index)
             if subject is None:
                 # The subject is often at the head of the clause: "甲は、次の各号の場合…"
                 first_start, first_end = unit.sentences[0] if unit.sentences else (0, 0)
@@ -242,7 +248,7 @@ class Engine:
             return normalise(deepest.text).text
         if scope == "clause":
             return unit.norm.text
-        return normalise(document.text).text
+        return _normalised_text(document.text)
 
     # -- topics and findings ----------------------------------------------------------
 
@@ -305,6 +311,12 @@ class Engine:
             drafts.append((SEVERITY_ORDER[severity], first, _finding_fields(rule, kind, severity, favours, evidence, language)))
         drafts.sort(key=lambda item: (-item[0], item[1], item[2]["rule"]))
         return [Finding(id=f"F{i}", **fields) for i, (_, _, fields) in enumerate(drafts, start=1)]
+
+
+@lru_cache(maxsize=4)
+def _normalised_text(text: str) -> str:
+    """The whole document, normalised once for every document-scope rule (str hashes are cached)."""
+    return normalise(text).text
 
 
 def _finding_fields(rule: Rule, kind: str, severity: str, favours, evidence, language: str) -> dict:

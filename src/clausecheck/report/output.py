@@ -36,9 +36,15 @@ def default_path(report: Report, output_format: str) -> Path:
 def write_report(report: Report, output_format: str, output: Path | None, several: bool = False) -> Path | None:
     """Write the rendered report; return where, or None when it went to stdout."""
     content = render(report, output_format)
-    if output is None and output_format in ("json", "md") and not several:
-        sys.stdout.write(content)
+    to_stdout = output is not None and str(output) == "-"  # `-o -`, the usual spelling of stdout
+    if (output is None and output_format in ("json", "md") and not several) or (to_stdout and not several):
+        if isinstance(content, bytes):
+            sys.stdout.buffer.write(content)
+        else:
+            sys.stdout.write(content)
         return None
+    if to_stdout:
+        output = None  # several inputs cannot share stdout: each memo goes beside its file
     if output is None:
         destination = default_path(report, output_format)
     elif several or output.is_dir():
