@@ -31,7 +31,7 @@ from typing import Callable
 
 from clausecheck.batch_store import ResultStore, StoredResult, cache_key
 from clausecheck.errors import ClausecheckError
-from clausecheck.parsers import SUPPORTED_SUFFIXES, sniff_format
+from clausecheck.parsers import SUPPORTED_SUFFIXES, file_sha256, sniff_format
 
 RESULTS_NAME = "results.jsonl"
 SUMMARY_NAME = "summary.csv"
@@ -158,14 +158,6 @@ def find_contracts(folder: Path, options: BatchOptions, skip: Path | None = None
             used_memos.add(memo)
             found.append(Candidate(path, display, memo))
     return found
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # --------------------------------------------------------------------------- the worker
@@ -513,7 +505,7 @@ def run_batch(folder: Path, out_dir: Path, settings, options: BatchOptions, prog
             for index, candidate in enumerate(candidates):
                 try:
                     size = candidate.path.stat().st_size
-                    digest = _file_sha256(candidate.path) if size <= options.max_bytes else f"size:{size}"
+                    digest = file_sha256(candidate.path) if size <= options.max_bytes else f"size:{size}"
                 except OSError as error:
                     key = cache_key("unreadable", rules_version, fingerprint)
                     keys.append((candidate.display, key))

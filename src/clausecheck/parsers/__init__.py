@@ -102,7 +102,7 @@ def read_file(path: str | os.PathLike, options: ReadOptions | None = None) -> Ra
     else:
         from clausecheck.parsers import text as parser
 
-    data_hash = _sha256(path)
+    data_hash = file_sha256(path)
     source = Source(path=str(path), format=actual, sha256=data_hash, size=stat.st_size)
     raw = parser.parse(path, source, options)
     if warnings:
@@ -110,7 +110,8 @@ def read_file(path: str | os.PathLike, options: ReadOptions | None = None) -> Ra
     return raw
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The file's content hash (what reports cite and batch results are keyed by)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):

@@ -397,24 +397,23 @@ class _BodyReader:
         return self.page if self.pages_known else None
 
 
-def _rows(table):
-    for child in table:
-        if child.tag == TR:
+def _children_through_wrappers(element, tag):
+    """Children with `tag`, looking through content controls and custom XML that wrap them."""
+    for child in element:
+        if child.tag == tag:
             yield child
         elif child.tag in (SDT, CUSTOM_XML):
             container = child.find(SDT_CONTENT) if child.tag == SDT else child
             if container is not None:
-                yield from _rows(container)
+                yield from _children_through_wrappers(container, tag)
+
+
+def _rows(table):
+    return _children_through_wrappers(table, TR)
 
 
 def _cells(row):
-    for child in row:
-        if child.tag == TC:
-            yield child
-        elif child.tag in (SDT, CUSTOM_XML):
-            container = child.find(SDT_CONTENT) if child.tag == SDT else child
-            if container is not None:
-                yield from _cells(container)
+    return _children_through_wrappers(row, TC)
 
 
 def _continues_merge(cell_properties) -> bool:
