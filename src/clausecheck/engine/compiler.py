@@ -52,7 +52,8 @@ def check_token_pattern(pattern, language: str) -> str | None:
 
 
 # In Japanese rules `[^。]` reads "within the sentence". A 。 that closes a defined term
-# inside brackets (「…」という。）) does not end the sentence, so it is let through.
+# inside brackets (「…」という。）) does not end the sentence, so it is let through. (Line
+# breaks stay crossable: a lead sentence and its 号 items read as one.)
 _WITHIN_SENTENCE = "[^。]"
 _WITHIN_SENTENCE_WIDENED = "(?:[^。]|。(?=[)）」』]))"
 

@@ -447,11 +447,14 @@ def _evidence_list(document: Document, hits: list[_Hit], limit: int) -> list[Evi
 def _evidence(document: Document, hit: _Hit) -> Evidence:
     unit = hit.unit
     s_start, s_end = _sentence_around(unit, hit.start)
+    # A match may run past its first sentence (a heading line above it): quote through the
+    # end of the sentence where it ends.
+    s_end = max(s_end, _sentence_around(unit, max(hit.end - 1, hit.start))[1])
     orig_s_start, orig_s_end = unit.norm.to_original(s_start, s_end)
     orig_m_start, orig_m_end = unit.norm.to_original(hit.start, hit.end)
     base = unit.clause.start
     match_start, match_end = base + orig_m_start, base + orig_m_end
-    # A match may run past the sentence (a heading line above it): the quote must hold it whole.
+    # The quote must hold the match whole.
     start, end = min(base + orig_s_start, match_start), max(base + orig_s_end, match_end)
     if end - start > EVIDENCE_MAX_CHARS:
         # Keep the match in view: a window around it, cut at the sentence edges.
