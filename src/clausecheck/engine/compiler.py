@@ -219,10 +219,18 @@ class CompiledLanguage:
     token_matcher: object | None
     regex_rules: list[tuple[Rule, str]] = field(default_factory=list)
     rules: dict[str, Rule] = field(default_factory=dict)
+    # The lower-cased first token of every phrase: a clause containing none of them cannot
+    # match a phrase, and need not be tokenised for the PhraseMatcher.
+    phrase_keys: frozenset[str] = frozenset()
 
     @property
     def needs_tokens(self) -> bool:
         return self.phrase_matcher is not None or self.token_matcher is not None
+
+    def needs_tokens_for(self, lowered_text: str) -> bool:
+        if self.token_matcher is not None:
+            return True
+        return self.phrase_matcher is not None and any(key in lowered_text for key in self.phrase_keys)
 
 
 def compile_rules(rules: list[Rule], language: str) -> CompiledLanguage:
@@ -237,6 +245,7 @@ def compile_rules(rules: list[Rule], language: str) -> CompiledLanguage:
     token_matcher = Matcher(nlp.vocab, validate=True)
     has_phrases = has_tokens = False
     compiled = CompiledLanguage(language, None, None)
+    phrase_keys: set[str] = set()
     for rule in rules:
         block = rule.languages.get(language)
         if block is None or rule.disabled:
@@ -245,12 +254,14 @@ def compile_rules(rules: list[Rule], language: str) -> CompiledLanguage:
         if block.phrases:
             docs = [nlp.make_doc(normalise(p).text) for p in block.phrases]
             phrase_matcher.add(rule.id, docs)
+            phrase_keys.update(doc[0].lower_ for doc in docs if len(doc))
             has_phrases = True
         if block.patterns:
             token_matcher.add(rule.id, [list(p) for p in block.patterns])
             has_tokens = True
         for pattern in block.regex:
             compiled.regex_rules.append((rule, pattern))
+    compiled.phrase_keys = frozenset(phrase_keys)
     compiled.phrase_matcher = phrase_matcher if has_phrases else None
     compiled.token_matcher = token_matcher if has_tokens else None
     return compiled

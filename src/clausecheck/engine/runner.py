@@ -160,7 +160,8 @@ class Engine:
 
     def _match_unit(self, unit: _Unit, compiled: CompiledLanguage, aliases: dict[str, str], warnings: list[Warning]):
         text = unit.norm.text
-        if compiled.needs_tokens:
+        lowered = text.lower()
+        if compiled.needs_tokens_for(lowered):
             nlp = pipeline(unit.language)
             for piece_start, piece in split_for_tokeniser(text, unit.language):
                 doc = nlp.make_doc(piece)
@@ -171,7 +172,6 @@ class Engine:
                         rule = compiled.rules[doc.vocab.strings[match_id]]
                         span = doc[token_start:token_end]
                         yield rule, piece_start + span.start_char, piece_start + span.end_char
-        lowered = text.lower()
         # Lower-casing keeps offsets only when no character grows (e.g. İ → i̇).
         same_offsets = len(lowered) == len(text)
         present: dict[str, bool] = {}  # many patterns share their literal words
