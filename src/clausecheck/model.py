@@ -189,8 +189,13 @@ class Document:
 
     @property
     def unreadable(self) -> bool:
-        """True when the text could not be read well enough to say a topic is absent."""
-        return any(w.code in ("E108", "W103") for w in self.warnings) and len(self.text.strip()) < 200
+        """True when part of the text could not be read, so no topic can be called absent.
+
+        Pages without a text layer (W103) or with garbled glyphs (W102) may hold exactly the
+        clause that is missing elsewhere: what was read still counts as present, but nothing
+        is reported absent or missing on the strength of text that was never seen.
+        """
+        return any(w.code in ("E108", "W103", "W102") for w in self.warnings)
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,15 @@ def test_invisible_characters_do_not_hide_a_clause_and_quotes_stay_original(engi
     assert any(w.code == "W105" for w in report.warnings)
 
 
+def test_pages_that_could_not_be_read_make_absence_uncertain_but_keep_what_was_read(engine):
+    readable = document_from_text("LICENSE AGREEMENT\n1. Licensor grants Licensee an exclusive license to the Patents.", "en")
+    partly_scanned = Document(**{**readable.__dict__, "warnings": (Warning("W103", "pages 3-4 have no text layer", (3, 4)),)})
+    report = engine.check(partly_scanned)
+    assert report.topics["exclusivity"].status == "present"
+    assert report.topics["governing_law"].status == "uncertain"
+    assert not [f for f in report.findings if f.kind == "missing"]
+
+
 def test_same_input_same_report(engine):
     first = engine.check(document_from_text(ONE_SIDED_JA, "ja"))
     second = engine.check(document_from_text(ONE_SIDED_JA, "ja"))
