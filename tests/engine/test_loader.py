@@ -50,10 +50,11 @@ def problems_of(folder: Path) -> list:
         (VALID_RULE.replace("'専属的に購入'", "'(unclosed'"), "E206", 12),
         (VALID_RULE.replace("{LOWER: exclusively}", "{SHAPE_OF: exclusively}"), "E207", 9),
         (VALID_RULE.replace("title: {en: Sole supplier clause, ja: 単独供給条項}\n", ""), "E203", 1),
+        (VALID_RULE.replace("recommendation:", "why: {en: Only English.}\nrecommendation:"), "E203", 6),
         ("kind: risk\n  bad: [indent\n", "E201", 2),
         (VALID_RULE.replace("kind: risk", "id: another-name\nkind: risk"), "E204", 1),
     ],
-    ids=["unknown-key", "bad-kind", "bad-severity", "bad-regex", "bad-token-pattern", "missing-title", "yaml-syntax", "id-not-file-name"],
+    ids=["unknown-key", "bad-kind", "bad-severity", "bad-regex", "bad-token-pattern", "missing-title", "why-in-one-language", "yaml-syntax", "id-not-file-name"],
 )
 def test_each_problem_has_its_code_and_line(tmp_path, text, code, line):
     write(tmp_path, "pack/my-rule.yaml", text)

@@ -221,7 +221,7 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
     why = _texts(path, data, "why", problems, required=False)
     recommendation = _texts(path, data, "recommendation", problems, required=needs_text)
     question = _texts(path, data, "question", problems, required=False)
-    for name, texts in (("title", title), ("message", message), ("recommendation", recommendation)):
+    for name, texts in (("title", title), ("message", message), ("why", why), ("recommendation", recommendation), ("question", question)):
         if needs_text and texts and not ({"en", "ja"} <= set(texts)):
             problems.append(RuleProblem(file, _line(data, name), "E203", f"`{name}` needs both an `en` and a `ja` text (memos exist in both languages)"))
     references = _str_list(path, data, "references", problems)
