@@ -203,7 +203,7 @@ class Engine:
             return
         article = unit.clause
         deepest = _deepest(unit.clause, _original_offset(unit, hit.start))
-        context = f"{deepest.heading or ''} {article.heading or ''} {normalise(article.text[:80]).text}"
+        context = f"{deepest.heading or ''} {article.heading or ''} {_normalised_text(article.text[:80])}"
         if block.inside and not _any_search(block.inside, context, unit.language, aliases):
             return
         if block.not_inside and _any_search(block.not_inside, context, unit.language, aliases):
@@ -245,10 +245,10 @@ class Engine:
                     break
             return unit.norm.text[s_start:s_end]
         if scope == "paragraph":
-            return normalise(deepest.text).text
+            return _normalised_text(deepest.text)
         if scope == "clause":
             return unit.norm.text
-        return _normalised_text(document.text)
+        return _normalised_document(document.text)
 
     # -- topics and findings ----------------------------------------------------------
 
@@ -313,9 +313,16 @@ class Engine:
         return [Finding(id=f"F{i}", **fields) for i, (_, _, fields) in enumerate(drafts, start=1)]
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=64)
 def _normalised_text(text: str) -> str:
-    """The whole document, normalised once for every document-scope rule (str hashes are cached)."""
+    """A clause or a clause head, normalised once for all the hits that need it as context
+    (str hashes are cached, so repeated lookups are cheap)."""
+    return normalise(text).text
+
+
+@lru_cache(maxsize=2)
+def _normalised_document(text: str) -> str:
+    """The whole document for document-scope rules; only the last two are kept (size)."""
     return normalise(text).text
 
 
