@@ -31,29 +31,6 @@ from clausecheck.model import Document, Party
 
 MUTUAL = "mutual"
 
-DEFAULT_WORDS = {
-    "mutual_subjects": {
-        "en": (r"either\s+party", r"each\s+party", r"neither\s+party", r"(?:both|the)\s+parties", r"each\s+of\s+the\s+parties", r"a\s+party"),
-        "ja": (r"甲(?:及び|および|又は|または|もしくは|若しくは|・|、)乙", r"乙(?:及び|および|又は|または|・|、)甲", r"各当事者", r"いずれの当事者", r"両当事者", r"当事者の一方", r"いずれか一方", r"甲乙(?:双方|いずれ|は|が)", r"相互に"),
-    },
-    "subject_markers": {
-        "en": (r"\s*(?:,[^,]{0,60},\s*)?(?:shall|may|will|must|agrees?|hereby|is|has|can|could|acknowledges?|reserves?|retains?|owns?|grants?|assigns?|covenants?|represents?|warrants?|undertakes?|should|at\s+its|in\s+its|alone|solely|have)\b",),
-        "ja": (r"(?:は|が|も|において|のみが|のみ|だけが)",),
-    },
-    "generic_aliases": {
-        "en": (r"(?:the\s+)?recipient", r"(?:the\s+)?receiving\s+party", r"(?:the\s+)?discloser", r"(?:the\s+)?disclosing\s+party"),
-        "ja": (r"受領者", r"開示者", r"受領当事者", r"開示当事者"),
-    },
-    "conditional_clauses": {
-        "en": (r"^\s*(?:if|in\s+the\s+event|where|when|whenever|should|upon|unless|in\s+case|to\s+the\s+extent|subject\s+to|notwithstanding|except|after|following|provided\s+that)\b[^,;]{0,300},",),
-        "ja": (r"[^。]*?(?:場合|とき|際|限り)(?:に(?:は|おいて)?|は|において(?:は)?|を除き|であっても|でも)?[、，,]",),
-    },
-    "holder_markers": {
-        "en": (r"(?:owned\s+(?:solely\s+|exclusively\s+)?by|(?:sole\s+(?:and\s+exclusive\s+)?|exclusive\s+)?property\s+of|vest(?:ed)?\s+(?:solely\s+|exclusively\s+)?in|belong\s+(?:solely\s+|exclusively\s+)?to)\s+(?:the\s+)?",),
-        "ja": (r"に(?:単独で)?(?:帰属|移転|譲渡)", r"の(?:単独の)?(?:所有|財産)"),
-    },
-}
-
 # Japanese markers that make a party the main clause's topic, ranked before が subjects.
 _JA_TOPIC_MARKERS = ("は", "のみが", "のみ", "だけが", "において", "も")
 
@@ -82,11 +59,17 @@ class PartyIndex:
 
 
 def _words(words: dict, key: str, language: str) -> tuple[str, ...]:
-    return tuple(words.get(key, {}).get(language) or DEFAULT_WORDS[key][language])
+    return tuple(words.get(key, {}).get(language) or ())
 
 
-def build_index(document: Document, language: str, words: dict | None = None) -> PartyIndex:
-    words = {**DEFAULT_WORDS, **(words or {})}
+def _any_of(patterns) -> str:
+    """One alternation of `patterns`; with none, a pattern that never matches (not one that always does)."""
+    patterns = list(patterns)
+    return "|".join(f"(?:{p})" for p in patterns) if patterns else "(?!)"
+
+
+def build_index(document: Document, language: str, words: dict) -> PartyIndex:
+    """Compile the party lookups of `document`; `words` is the rule pack's parties.yaml."""
     alias_to_id: dict[str, str] = {}
     for party in document.parties:
         for alias in party.all_names:
@@ -103,21 +86,21 @@ def build_index(document: Document, language: str, words: dict | None = None) ->
     for role in _words(words, "generic_aliases", language):
         if not any(regex.fullmatch(role, alias, flags) for alias in folded_aliases | set(aliases)):
             mutual_words.append(f"{boundary_before}{role}(?![\\w])" if language == "en" else role)
-    mutual_pattern = regex.compile("|".join(f"(?:{w})" for w in mutual_words), flags)
+    mutual_pattern = regex.compile(_any_of(mutual_words), flags)
 
     subject_pattern = None
     holder_pattern = None
     if aliases:
-        marker = "|".join(f"(?:{m})" for m in _words(words, "subject_markers", language))
+        marker = _any_of(_words(words, "subject_markers", language))
         subject_pattern = regex.compile(f"{boundary_before}(?P<alias>{alternation})(?P<marker>{marker})", flags)
         # A holder marker precedes the alias in English ("owned by Company") and follows it
         # in Japanese ("甲に帰属する").
-        holders = "|".join(f"(?:{m})" for m in _words(words, "holder_markers", language))
+        holders = _any_of(_words(words, "holder_markers", language))
         if language == "en":
             holder_pattern = regex.compile(f"(?:{holders})(?P<alias>{alternation})(?![\\w])", flags)
         else:
             holder_pattern = regex.compile(f"(?P<alias>{alternation})(?:{holders})")
-    conditional_pattern = regex.compile("|".join(f"(?:{c})" for c in _words(words, "conditional_clauses", language)), flags)
+    conditional_pattern = regex.compile(_any_of(_words(words, "conditional_clauses", language)), flags)
     return PartyIndex(document.parties, subject_pattern, mutual_pattern, alias_to_id, alternation, language, conditional_pattern, holder_pattern)
 
 
