@@ -30,6 +30,15 @@ IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラム�
 IROHA_HALF = "ｲﾛﾊﾆﾎﾍﾄﾁﾘﾇﾙｦﾜｶﾖﾀﾚｿﾂﾈﾅﾗﾑｳｲﾉｵｸﾔﾏｹﾌｺｴﾃｱｻｷﾕﾒﾐｼｴﾋﾓｾｽﾝ"
 HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
 ZODIAC = "子丑寅卯辰巳午未申酉戌亥"
+# Formats that count through a fixed sequence of characters, wrapping round at its end.
+_CYCLED_FORMATS = {
+    "aiueoFullWidth": AIUEO,
+    "aiueo": AIUEO_HALF,
+    "irohaFullWidth": IROHA,
+    "iroha": IROHA_HALF,
+    "ideographTraditional": HEAVENLY_STEMS,
+    "ideographZodiac": ZODIAC,
+}
 CHICAGO = "*†‡§"
 _ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
@@ -169,18 +178,8 @@ def format_number(value: int, number_format: str) -> str:
         return _kanji_counting(value)
     if fmt == "japaneseLegal":
         return _kanji_counting(value, LEGAL_DIGITS, "拾", "百", "阡", one_before_unit=True)
-    if fmt == "aiueoFullWidth":
-        return _cycle(AIUEO, value)
-    if fmt == "aiueo":
-        return _cycle(AIUEO_HALF, value)
-    if fmt == "irohaFullWidth":
-        return _cycle(IROHA, value)
-    if fmt == "iroha":
-        return _cycle(IROHA_HALF, value)
-    if fmt == "ideographTraditional":
-        return _cycle(HEAVENLY_STEMS, value)
-    if fmt == "ideographZodiac":
-        return _cycle(ZODIAC, value)
+    if fmt in _CYCLED_FORMATS:
+        return _cycle(_CYCLED_FORMATS[fmt], value)
     if fmt == "chicago":
         return CHICAGO[(value - 1) % 4] * ((value - 1) // 4 + 1) if value > 0 else str(value)
     if fmt == "hex":
