@@ -166,22 +166,17 @@ def test_missing_file_is_e101(tmp_path):
 # -- wrong extension ------------------------------------------------------------------------
 
 
-def test_pdf_renamed_docx_is_read_as_pdf_with_w104(tmp_path):
-    real = make_pdf(tmp_path / "contract.pdf")
-    renamed = tmp_path / "contract.docx"
+@pytest.mark.parametrize(
+    "make, real_format, wrong_suffix",
+    [(make_pdf, "pdf", ".docx"), (make_docx, "docx", ".pdf")],
+    ids=["pdf-renamed-docx", "docx-renamed-pdf"],
+)
+def test_a_renamed_file_is_read_as_what_its_bytes_say_with_w104(tmp_path, make, real_format, wrong_suffix):
+    real = make(tmp_path / f"contract.{real_format}")
+    renamed = tmp_path / f"contract{wrong_suffix}"
     real.rename(renamed)
     raw = read_file(renamed)
-    assert raw.source.format == "pdf"
-    assert "W104" in {w.code for w in raw.warnings}
-    assert "exclusive distributor" in " ".join(b.text for b in raw.blocks)
-
-
-def test_docx_renamed_pdf_is_read_as_docx_with_w104(tmp_path):
-    real = make_docx(tmp_path / "contract.docx")
-    renamed = tmp_path / "contract.pdf"
-    real.rename(renamed)
-    raw = read_file(renamed)
-    assert raw.source.format == "docx"
+    assert raw.source.format == real_format
     assert "W104" in {w.code for w in raw.warnings}
     assert "exclusive distributor" in " ".join(b.text for b in raw.blocks)
 
