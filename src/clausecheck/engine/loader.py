@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from clausecheck.engine import schema
+from clausecheck.engine.compiler import check_regex, check_token_pattern
 from clausecheck.engine.schema import LanguageBlock, PartySpec, Profile, QuantitySpec, Rule
 from clausecheck.errors import RuleError, RuleProblem
 
@@ -296,8 +297,6 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
 
 
 def _parse_language_block(path: Path, block, lang: str, problems: list[RuleProblem], parent, kind) -> LanguageBlock | None:
-    from clausecheck.engine.compiler import check_regex, check_token_pattern
-
     file = str(path)
     if not isinstance(block, dict):
         problems.append(RuleProblem(file, _line(parent, lang), "E203", f"`{lang}` must be a mapping of phrases/patterns/regex/..."))
@@ -354,8 +353,6 @@ def _parse_profiles(path: Path, data, problems: list[RuleProblem]) -> dict[str, 
                 problems.append(RuleProblem(file, _line(spec, "requires"), "E208", f"profile {type_id!r} requires unknown topic {topic!r}"))
         title = {lang: _str_list(path, spec.get("title") or {}, lang, problems) for lang in schema.LANGUAGES}
         body = {lang: _str_list(path, spec.get("body") or {}, lang, problems) for lang in schema.LANGUAGES}
-        from clausecheck.engine.compiler import check_regex
-
         for group in (title, body):
             for values in group.values():
                 for value in values:
