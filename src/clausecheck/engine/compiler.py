@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import ahocorasick
 import regex
 
 from clausecheck.engine.schema import Rule
@@ -141,7 +142,10 @@ def required_literals(pattern: str) -> tuple[tuple[str, ...], ...] | None:
                     return []  # one alternative needs no literal: the branch needs none
                 union |= chosen
             return [frozenset(union)]
-        return []  # classes, anchors, lookarounds, back-references: nothing required
+        if op is sre.ASSERT:
+            # A positive lookaround's text is not in the match but is in the scanned clause.
+            return sequence(arg[1])
+        return []  # classes, anchors, negative lookarounds, back-references: nothing required
 
     groups = sequence(parsed)
     if not groups:
@@ -212,6 +216,43 @@ def expand_placeholders(pattern: str, aliases: dict[str, str]) -> str:
     return pattern
 
 
+class LiteralPrefilter:
+    """Which of a language's regexes could match a clause, from the literal words each needs.
+
+    `required_literals` gives every pattern groups of words, one of each group being in any
+    match. One Aho-Corasick pass over the lower-cased clause (pyahocorasick) finds which of
+    all those words occur; each group is a bit, and a pattern runs only when every one of
+    its bits is set. Patterns without usable literals always run.
+    """
+
+    def __init__(self, patterns: list[str]):
+        self._needs: list[int] = []
+        word_bits: dict[str, int] = {}
+        bit = 0
+        for pattern in patterns:
+            need = 0
+            for group in required_literals(pattern) or ():
+                for word in group:
+                    word_bits[word] = word_bits.get(word, 0) | (1 << bit)
+                need |= 1 << bit
+                bit += 1
+            self._needs.append(need)
+        self._automaton = None
+        if word_bits:
+            self._automaton = ahocorasick.Automaton()
+            for word, bits in word_bits.items():
+                self._automaton.add_word(word, bits)
+            self._automaton.make_automaton()
+
+    def viable(self, lowered: str) -> list[int]:
+        """Indices of the patterns that may match `lowered` (a lower-cased clause)."""
+        present = 0
+        if self._automaton is not None:
+            for _end, bits in self._automaton.iter(lowered):
+                present |= bits
+        return [i for i, need in enumerate(self._needs) if need & present == need]
+
+
 @dataclass
 class CompiledLanguage:
     language: str
@@ -219,9 +260,15 @@ class CompiledLanguage:
     token_matcher: object | None
     regex_rules: list[tuple[Rule, str]] = field(default_factory=list)
     rules: dict[str, Rule] = field(default_factory=dict)
-    # The lower-cased first token of every phrase: a clause containing none of them cannot
-    # match a phrase, and need not be tokenised for the PhraseMatcher.
-    phrase_keys: frozenset[str] = frozenset()
+    # The lower-cased tokens of every phrase: a clause that lacks a token of each phrase
+    # cannot match one, and need not be tokenised for the PhraseMatcher. (First tokens alone
+    # filtered little: "most" of "most favoured nation" is in half the clauses.)
+    phrase_tokens: tuple[tuple[str, ...], ...] = ()
+    prefilter: LiteralPrefilter | None = None
+
+    def viable_regexes(self, lowered_text: str) -> list[tuple[Rule, str]]:
+        """The regex rules worth running on a clause (see LiteralPrefilter)."""
+        return [self.regex_rules[i] for i in self.prefilter.viable(lowered_text)]
 
     @property
     def needs_tokens(self) -> bool:
@@ -230,7 +277,7 @@ class CompiledLanguage:
     def needs_tokens_for(self, lowered_text: str) -> bool:
         if self.token_matcher is not None:
             return True
-        return self.phrase_matcher is not None and any(key in lowered_text for key in self.phrase_keys)
+        return self.phrase_matcher is not None and any(all(token in lowered_text for token in tokens) for tokens in self.phrase_tokens)
 
 
 def compile_rules(rules: list[Rule], language: str) -> CompiledLanguage:
@@ -245,7 +292,7 @@ def compile_rules(rules: list[Rule], language: str) -> CompiledLanguage:
     token_matcher = Matcher(nlp.vocab, validate=True)
     has_phrases = has_tokens = False
     compiled = CompiledLanguage(language, None, None)
-    phrase_keys: set[str] = set()
+    phrase_tokens: set[tuple[str, ...]] = set()
     for rule in rules:
         block = rule.languages.get(language)
         if block is None or rule.disabled:
@@ -254,14 +301,15 @@ def compile_rules(rules: list[Rule], language: str) -> CompiledLanguage:
         if block.phrases:
             docs = [nlp.make_doc(normalise(p).text) for p in block.phrases]
             phrase_matcher.add(rule.id, docs)
-            phrase_keys.update(doc[0].lower_ for doc in docs if len(doc))
+            phrase_tokens.update(tuple(token.lower_ for token in doc) for doc in docs if len(doc))
             has_phrases = True
         if block.patterns:
             token_matcher.add(rule.id, [list(p) for p in block.patterns])
             has_tokens = True
         for pattern in block.regex:
             compiled.regex_rules.append((rule, pattern))
-    compiled.phrase_keys = frozenset(phrase_keys)
+    compiled.phrase_tokens = tuple(sorted(phrase_tokens))
+    compiled.prefilter = LiteralPrefilter([pattern for _rule, pattern in compiled.regex_rules])
     compiled.phrase_matcher = phrase_matcher if has_phrases else None
     compiled.token_matcher = token_matcher if has_tokens else None
     return compiled

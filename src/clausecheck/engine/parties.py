@@ -24,12 +24,15 @@ The words for all of these come from rules/parties.yaml, so a lawyer can extend 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
 from clausecheck.model import Document, Party
 
 MUTUAL = "mutual"
+# A longer "alias" is a misread sentence, not a name to match.
+MAX_ALIAS_CHARS = 80
 
 # Japanese markers that make a party the main clause's topic, ranked before が subjects.
 _JA_TOPIC_MARKERS = ("は", "のみが", "のみ", "だけが", "において", "も")
@@ -37,16 +40,37 @@ _JA_TOPIC_MARKERS = ("は", "のみが", "のみ", "だけが", "において", 
 
 @dataclass(frozen=True)
 class PartyIndex:
-    """Compiled lookups for one document's parties."""
+    """One document's party lookups, as pattern sources compiled on first use.
+
+    Most documents have few or no hits of party-aware rules; compiling the alias
+    alternations only when a hit is judged keeps them off the engine's per-document cost.
+    """
 
     parties: tuple[Party, ...]
-    subject_pattern: object | None
-    mutual_pattern: object
+    subject_source: str | None
+    mutual_source: str
     alias_to_id: dict[str, str]
     alternation: str  # regex alternation of every alias, longest first
     language: str = "en"
-    conditional_pattern: object | None = None
-    holder_pattern: object | None = None
+    conditional_source: str | None = None
+    holder_source: str | None = None
+    flags: int = 0
+
+    @property
+    def subject_pattern(self):
+        return _compiled(self.subject_source, self.flags)
+
+    @property
+    def mutual_pattern(self):
+        return _compiled(self.mutual_source, self.flags)
+
+    @property
+    def conditional_pattern(self):
+        return _compiled(self.conditional_source, self.flags)
+
+    @property
+    def holder_pattern(self):
+        return _compiled(self.holder_source, self.flags)
 
     def other(self, party_id: str) -> str | None:
         others = [p.id for p in self.parties if p.id != party_id]
@@ -56,6 +80,11 @@ class PartyIndex:
         return self.alias_to_id.get(alias) or next(
             (pid for a, pid in self.alias_to_id.items() if a.casefold() == alias.casefold()), None
         )
+
+
+@lru_cache(maxsize=64)
+def _compiled(source: str | None, flags: int):
+    return None if source is None else regex.compile(source, flags)
 
 
 def _words(words: dict, key: str, language: str) -> tuple[str, ...]:
@@ -69,11 +98,11 @@ def _any_of(patterns) -> str:
 
 
 def build_index(document: Document, language: str, words: dict) -> PartyIndex:
-    """Compile the party lookups of `document`; `words` is the rule pack's parties.yaml."""
+    """The party lookups of `document` (compiled on first use); `words` is the rule pack's parties.yaml."""
     alias_to_id: dict[str, str] = {}
     for party in document.parties:
         for alias in party.all_names:
-            if alias and len(alias) <= 80:
+            if alias and len(alias) <= MAX_ALIAS_CHARS:
                 alias_to_id.setdefault(alias, party.id)
     aliases = sorted(alias_to_id, key=len, reverse=True)
     alternation = "|".join(regex.escape(a) for a in aliases) if aliases else "(?!)"
@@ -86,22 +115,20 @@ def build_index(document: Document, language: str, words: dict) -> PartyIndex:
     for role in _words(words, "generic_aliases", language):
         if not any(regex.fullmatch(role, alias, flags) for alias in folded_aliases | set(aliases)):
             mutual_words.append(f"{boundary_before}{role}(?![\\w])" if language == "en" else role)
-    mutual_pattern = regex.compile(_any_of(mutual_words), flags)
-
-    subject_pattern = None
-    holder_pattern = None
+    subject_source = None
+    holder_source = None
     if aliases:
         marker = _any_of(_words(words, "subject_markers", language))
-        subject_pattern = regex.compile(f"{boundary_before}(?P<alias>{alternation})(?P<marker>{marker})", flags)
+        subject_source = f"{boundary_before}(?P<alias>{alternation})(?P<marker>{marker})"
         # A holder marker precedes the alias in English ("owned by Company") and follows it
         # in Japanese ("甲に帰属する").
         holders = _any_of(_words(words, "holder_markers", language))
         if language == "en":
-            holder_pattern = regex.compile(f"(?:{holders})(?P<alias>{alternation})(?![\\w])", flags)
+            holder_source = f"(?:{holders})(?P<alias>{alternation})(?![\\w])"
         else:
-            holder_pattern = regex.compile(f"(?P<alias>{alternation})(?:{holders})")
-    conditional_pattern = regex.compile(_any_of(_words(words, "conditional_clauses", language)), flags)
-    return PartyIndex(document.parties, subject_pattern, mutual_pattern, alias_to_id, alternation, language, conditional_pattern, holder_pattern)
+            holder_source = f"(?P<alias>{alternation})(?:{holders})"
+    conditional_source = _any_of(_words(words, "conditional_clauses", language))
+    return PartyIndex(document.parties, subject_source, _any_of(mutual_words), alias_to_id, alternation, language, conditional_source, holder_source, flags)
 
 
 def _main_clause_start(sentence: str, index: PartyIndex) -> int:

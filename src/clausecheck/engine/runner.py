@@ -15,7 +15,7 @@ from functools import lru_cache
 import regex
 
 from clausecheck.engine import quantities
-from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage, compile_folded, compile_regex, compile_rules, expand_placeholders, matches_folded, required_literals
+from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage, compile_folded, compile_regex, compile_rules, expand_placeholders, matches_folded
 from clausecheck.engine.contract_type import detect_contract_type
 from clausecheck.engine.loader import RulePack
 from clausecheck.engine.parties import MUTUAL, PartyIndex, build_index, resolve_party, subject_of
@@ -174,11 +174,7 @@ class Engine:
                         yield rule, piece_start + span.start_char, piece_start + span.end_char
         # Lower-casing keeps offsets only when no character grows (e.g. İ → i̇).
         same_offsets = len(lowered) == len(text)
-        present: dict[str, bool] = {}  # many patterns share their literal words
-        for rule, pattern in compiled.regex_rules:
-            needed = required_literals(pattern)
-            if needed and not _has_each_group(needed, lowered, present):
-                continue  # no match is possible without a word of each group
+        for rule, pattern in compiled.viable_regexes(lowered):
             expanded = expand_placeholders(pattern, aliases)
             # Expanded party aliases change per document: only alias-free patterns are folded.
             if same_offsets and expanded == pattern and matches_folded(pattern):
@@ -209,7 +205,7 @@ class Engine:
         if block.not_inside and _any_search(block.not_inside, context, unit.language, aliases):
             return
         scope_text = self._scope_text(rule.scope, unit, deepest, sentence_start, sentence_end, document)
-        if block.unless and _any_search(block.unless, scope_text, unit.language, aliases):
+        if block.unless and _scope_search(rule.scope, block.unless, scope_text, unit.language, aliases):
             return
         outcome = outcomes.setdefault(rule.id, _RuleOutcome())
         if rule.topic_evidence:
@@ -218,7 +214,7 @@ class Engine:
             return
         if rule.quantity is not None and not _quantity_ok(rule, sentence, unit.norm.text[hit.start:hit.end]):
             return
-        if rule.kind == "conditional" and _any_search(block.requires, scope_text, unit.language, aliases):
+        if rule.kind == "conditional" and _scope_search(rule.scope, block.requires, scope_text, unit.language, aliases):
             return
         if rule.party is not None:
             subject = subject_of(sentence, index, hit.start - sentence_start)
@@ -361,20 +357,6 @@ def _placeholder_aliases(index: PartyIndex, perspective: str | None) -> dict[str
     return {"{PARTY}": f"(?:{everyone})", "{US}": alt(ours), "{THEM}": alt(theirs)}
 
 
-def _has_each_group(groups: tuple[tuple[str, ...], ...], lowered: str, present: dict[str, bool]) -> bool:
-    """True when `lowered` contains a word of every group (answers memoised in `present`)."""
-    for group in groups:
-        for word in group:
-            found = present.get(word)
-            if found is None:
-                found = present[word] = word in lowered
-            if found:
-                break
-        else:
-            return False
-    return True
-
-
 def _sentences(text: str, language: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
@@ -418,6 +400,19 @@ def _any_search(patterns, text: str, language: str, aliases: dict[str, str]) -> 
         except TimeoutError:
             continue
     return False
+
+
+def _scope_search(scope: str, patterns, text: str, language: str, aliases: dict[str, str]) -> bool:
+    """`_any_search` over a rule's scope text. Every hit of a document-scope rule asks the
+    same question of the same document, so that answer is kept rather than searched again."""
+    if scope == "document":
+        return _document_search(tuple(patterns), text, language, tuple(sorted(aliases.items())))
+    return _any_search(patterns, text, language, aliases)
+
+
+@lru_cache(maxsize=32)  # a key holds the document text: keep few
+def _document_search(patterns: tuple[str, ...], text: str, language: str, aliases: tuple[tuple[str, str], ...]) -> bool:
+    return _any_search(patterns, text, language, dict(aliases))
 
 
 def _quantity_ok(rule: Rule, sentence: str, matched: str = "") -> bool:
