@@ -7,7 +7,7 @@ import random
 import pytest
 import regex
 
-from clausecheck.engine.compiler import LiteralPrefilter, required_literals
+from clausecheck.engine.compiler import LiteralIndex, backtracking_is_bounded, compile_regex, leading_literals, required_literals
 from clausecheck.pipeline import engine_for
 
 
@@ -20,27 +20,31 @@ def _naive_viable(patterns: list[str], lowered: str) -> list[int]:
     return viable
 
 
+def _indices(viable) -> list[int]:
+    return [index for index, _starts in viable]
+
+
 def test_prefilter_finds_words_inside_words_and_overlapping_ones():
     patterns = [r"\bpay(?:able)?\b", r"\bpayable\s+within\b", r"\bayable\b", r"\bable\s+to\b[^.]{0,20}\bpay\b", r"[a-z]+"]
-    prefilter = LiteralPrefilter(patterns)
+    prefilter = LiteralIndex(patterns)
     for text in ["payable", "pay", "repayable within", "able to pay", "", "nothing here", "PAYABLE"]:
         lowered = text.lower()
-        assert prefilter.viable(lowered) == _naive_viable(patterns, lowered), text
+        assert _indices(prefilter.viable(lowered)) == _naive_viable(patterns, lowered), text
     # A pattern with no usable literal always runs; one whose word is absent never does.
-    assert prefilter.viable("zzz") == [4]
+    assert _indices(prefilter.viable("zzz")) == [4]
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
 def test_prefilter_agrees_with_a_substring_test_for_every_built_in_pattern(language):
     patterns = [pattern for _rule, pattern in engine_for(()).compiled(language).regex_rules]
-    prefilter = LiteralPrefilter(patterns)
+    prefilter = LiteralIndex(patterns)
     words = sorted({word for pattern in patterns for group in required_literals(pattern) or () for word in group})
     rng = random.Random(5)
     for _ in range(300):
         # Texts of the rule words themselves, cut and glued, so that groups are met by halves.
         pieces = [rng.choice(words)[rng.randrange(0, 2):] for _ in range(rng.randrange(0, 40))]
         lowered = (" " if language == "en" else "").join(pieces).lower()
-        assert prefilter.viable(lowered) == _naive_viable(patterns, lowered)
+        assert _indices(prefilter.viable(lowered)) == _naive_viable(patterns, lowered)
 
 
 def test_a_positive_lookaround_word_is_required_and_a_negative_one_is_not():
@@ -54,9 +58,9 @@ def test_a_positive_lookaround_word_is_required_and_a_negative_one_is_not():
 
 def test_prefilter_with_a_lookbehind_word_still_finds_every_match():
     pattern = r"(?<=\bimprovements\b[^.;]{0,40})\bshall\s+vest\b"
-    prefilter = LiteralPrefilter([pattern])
+    prefilter = LiteralIndex([pattern])
     matching = "all improvements made by licensee shall vest in licensor"
-    assert regex.search(pattern, matching) and prefilter.viable(matching) == [0]
+    assert regex.search(pattern, matching) and _indices(prefilter.viable(matching)) == [0]
     assert prefilter.viable("all results shall vest in licensor") == []
 
 
@@ -66,3 +70,77 @@ def test_only_a_clause_with_every_token_of_a_phrase_is_tokenised():
     assert compiled.needs_tokens_for("pricing on a most favored nation basis")
     # "most" alone (the first token of the phrases) no longer sends a clause to the tokeniser.
     assert not compiled.needs_tokens_for("most of the products shall be delivered")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "starts"),
+    [
+        (r"\b(?:shall|will|must)\s+not\s+disclose", {"shall", "will", "must"}),
+        (r"(?<=\bby\s)(?:licensee|licensor)\b", {"licensee", "licensor"}),
+        (r"\bsh(?:all|ould)\b", {"shall", "should"}),  # the parser's shared prefix, glued back
+        (r"\b(?:agrees?\s+to|undertakes)\b", {"agree", "undertakes"}),
+        (r"(?:exclusive)+\s+licen[cs]e", {"exclusive"}),
+        (r"\b(?:a|an)\s+exclusive", None),  # too short to help
+        (r"\s*exclusive", None),  # may start with a space
+        (r"(?:exclusive)?\s+licen[cs]e", None),  # may start without the word
+        (r"\bexclusively\s+to\s+{PARTY}", None),  # a placeholder's text differs per document
+        (r"\b{PARTY}\s+shall", None),
+    ],
+)
+def test_leading_literals_are_where_every_match_starts(pattern, starts):
+    assert leading_literals(pattern) == (frozenset(starts) if starts else None)
+
+
+def test_a_pattern_tried_only_where_its_leading_words_are_finds_what_finditer_finds():
+    """The runner's anchored matching, replayed on the built-in patterns and corpus-like text."""
+    from clausecheck.engine.runner import _matches_from
+
+    engine = engine_for(())
+    patterns = [pattern for _rule, pattern in engine.compiled("en").regex_rules if leading_literals(pattern)]
+    index = LiteralIndex(patterns)
+    words = sorted({word for pattern in patterns for group in required_literals(pattern) or () for word in group})
+    rng = random.Random(7)
+    checked = 0
+    for _ in range(150):
+        text = " ".join(rng.choice(words + ["the", "Licensee", "shall", "not", ".", ";", "of", "all", "in", "to", "its"]) for _ in range(rng.randrange(5, 80)))
+        lowered = text.lower()
+        for i, starts in index.viable(lowered):
+            compiled = compile_regex(patterns[i], "en")
+            expected = [m.span() for m in compiled.finditer(text)]
+            for timed in (True, False):
+                assert [m.span() for m in _matches_from(compiled, text, starts, timed)] == expected, patterns[i]
+            checked += 1
+    assert checked > 1000
+
+
+@pytest.mark.parametrize(
+    ("pattern", "bounded"),
+    [
+        (r"\b(?:shall|will)\s+not\b[^.;]{0,120}\b(?:solicit|hire)", True),
+        (r"\s+(?:of)\s+", True),
+        (r"(?:\s+of)?\s+", True),  # an unbounded repeat on each side of "of", or one alone
+        (r"(?:a\s+b|c)\s+", True),
+        (r"(a+)+$", False),  # a repeat of a repeat: exponential
+        (r"(a|aa)+", False),  # a repeat of alternatives
+        (r"(?:\w+\s+){0,3}x", False),
+        (r"\w+\s*\w+", False),  # two repeats with nothing required between: quadratic
+        (r"[^.;]{0,150}[^.;]{0,150}", False),
+        (r"\s+(?:of\s+)?\s+", False),
+        (r"(?:a\s+|b\s+)\s+", False),
+        (r"(?P<a>x)(?P=a)", False),
+        (r"(?<=\bby\s+\w+)x", False),  # a lookaround is checked as well
+        (r"\bfoo[^。]{0,40}bar", False),  # Japanese gaps are widened to a group before compiling
+    ],
+)
+def test_backtracking_is_bounded_refuses_what_can_explode(pattern, bounded):
+    assert backtracking_is_bounded(pattern) is bounded
+
+
+def test_an_exploding_pattern_is_still_stopped_by_the_time_limit():
+    from clausecheck.engine.runner import _matches_from
+
+    pattern = r"\b(?:alpha|beta)(?:a|aa)+$"  # the `regex` module's guards do not stop this one
+    assert leading_literals(pattern) == frozenset({"alpha", "beta"}) and not backtracking_is_bounded(pattern)
+    text = "alpha" + "a" * 60 + "!"  # about 10^12 ways to split the run
+    with pytest.raises(TimeoutError):
+        list(_matches_from(compile_regex(pattern, "en"), text, [0], timed=True))

@@ -216,17 +216,164 @@ def expand_placeholders(pattern: str, aliases: dict[str, str]) -> str:
     return pattern
 
 
-class LiteralPrefilter:
-    """Which of a language's regexes could match a clause, from the literal words each needs.
+@lru_cache(maxsize=4096)
+def leading_literals(pattern: str) -> frozenset[str] | None:
+    """Lower-case strings one of which every match of `pattern` starts with, or None.
+
+    With them the runner tries the regex only where a match can begin, `match(text, pos)`
+    at each place one of them occurs, instead of at every character of the clause: for
+    `\\b(?:shall|will|must)\\s+not\\s+disclose` these are `shall`, `will`, `must`. Zero-width
+    items before them (`\\b`, lookarounds) are skipped: `match` at a position still sees the
+    text before it. None when a match may start with something else (a class, an optional
+    item), with a string shorter than 3 letters (2 kana/kanji: too common to help), with a
+    cased non-ASCII letter (lower-casing and the regex's case folding could disagree) or with
+    a party placeholder (its text differs per document).
+    """
+    import re._constants as sre
+    import re._parser as sre_parse
+
+    if any(placeholder in pattern for placeholder in PLACEHOLDERS):
+        return None
+    try:
+        parsed = sre_parse.parse(pattern, 0)
+    except Exception:  # noqa: BLE001 - `regex` syntax the standard parser does not know
+        return None
+    zero_width = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
+
+    def starts(items) -> set[str] | None:
+        items = list(items)
+        i = 0
+        while i < len(items) and items[i][0] in zero_width:
+            i += 1
+        if i == len(items):
+            return None
+        op, arg = items[i]
+        if op is sre.LITERAL:
+            run = []
+            while i < len(items) and items[i][0] is sre.LITERAL:
+                run.append(chr(items[i][1]))
+                i += 1
+            # The parser moves a prefix shared by alternatives out of the branch
+            # (`shall|should` → `sh(?:all|ould)`): the branch's own starts extend it.
+            following = starts(items[i:]) if i < len(items) else None
+            prefix = "".join(run)
+            return {prefix + rest for rest in following} if following else {prefix}
+        if op is sre.SUBPATTERN:
+            return starts(arg[-1])
+        if op is sre.ATOMIC_GROUP:
+            return starts(arg)
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            return starts(arg[2])
+        if op is sre.BRANCH:
+            union: set[str] = set()
+            for branch in arg[1]:
+                found = starts(branch)
+                if not found:
+                    return None
+                union |= found
+            return union
+        return None
+
+    found = starts(parsed.data)
+    if not found:
+        return None
+    words = {word.lower() for word in found}
+    if any(len(word) < (_MIN_LITERAL if word.isascii() else 2) for word in words):
+        return None
+    if any(not word.isascii() and word.upper() != word.lower() for word in words):
+        return None
+    return frozenset(words)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What `backtracking_is_bounded` needs to know of a piece of a pattern."""
+
+    ok: bool  # nothing inside can backtrack without bound
+    head: bool  # may consume text by a repeat before any required literal
+    tail: bool  # a repeat may be followed by no required literal up to its end
+    literal: bool  # every match of it contains a required literal character
+
+
+@lru_cache(maxsize=4096)
+def backtracking_is_bounded(pattern: str) -> bool:
+    """True when one match attempt at one position cannot take long, whatever the text.
+
+    The `regex` module's time limit costs a system call per call (it reads the process
+    clock), as much as a whole match attempt at one position. The runner tries most
+    patterns at many positions (see `leading_literals`), so it drops the limit for patterns
+    this check passes and keeps a shared deadline between the tries.
+
+    Backtracking explodes in two ways, and both are refused: a repeat over anything longer
+    than one character (`(\\w+\\s+)*`, `(a|aa)+`), and two repeats with no required
+    literal between them (`\\w+\\s*\\w+`, `.*.*`), whose tries multiply. What is left tries
+    each length of a one-character repeat against the literal after it: a gap such as
+    `[^.;]{0,150}` costs at most its bound, `\\s+` at most the run of spaces. Back-references
+    and conditionals are refused too; so is anything the parser cannot read.
+    """
+    import re._constants as sre
+    import re._parser as sre_parse
+
+    try:
+        parsed = sre_parse.parse(widen_sentence_gaps(pattern), 0)  # as compile_regex compiles it
+    except Exception:  # noqa: BLE001 - `regex` syntax the standard parser does not know
+        return False
+    one_character = (sre.LITERAL, sre.NOT_LITERAL, sre.IN, sre.ANY, sre.CATEGORY)
+    refused = _Shape(False, False, False, False)
+    neutral = _Shape(True, False, False, False)
+
+    def item(op, arg) -> _Shape:
+        if op is sre.LITERAL:
+            return _Shape(True, False, False, True)
+        if op in one_character or op is sre.AT:
+            return neutral
+        if op in (sre.ASSERT, sre.ASSERT_NOT):
+            return neutral if sequence(arg[1]).ok else refused  # zero-width; its own tries
+        if op is sre.SUBPATTERN:
+            return sequence(arg[-1])
+        if op is sre.ATOMIC_GROUP:
+            return sequence(arg)
+        if op is sre.BRANCH:
+            shapes = [sequence(branch) for branch in arg[1]]
+            return _Shape(all(s.ok for s in shapes), any(s.head for s in shapes), any(s.tail for s in shapes), all(s.literal for s in shapes))
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            low, high, body = arg
+            if high <= 1:  # an optional piece
+                inner = sequence(body)
+                return _Shape(inner.ok, inner.head, inner.tail, inner.literal and low >= 1)
+            if len(body.data) != 1 or body.data[0][0] not in one_character:
+                return refused
+            return _Shape(True, True, True, body.data[0][0] is sre.LITERAL and low >= 1)
+        return refused  # back-references, conditionals, anything unknown
+
+    def sequence(items) -> _Shape:
+        ok, head, open_repeat, literal = True, False, False, False
+        for op, arg in items:
+            shape = item(op, arg)
+            if not shape.ok or (shape.head and open_repeat):
+                return refused
+            head = head or (shape.head and not literal)
+            open_repeat = shape.tail if shape.literal else (open_repeat or shape.tail)
+            literal = literal or shape.literal
+        return _Shape(ok, head, open_repeat, literal)
+
+    return sequence(parsed).ok
+
+
+class LiteralIndex:
+    """For every regex of a language: can it match this clause, and where may a match start?
 
     `required_literals` gives every pattern groups of words, one of each group being in any
-    match. One Aho-Corasick pass over the lower-cased clause (pyahocorasick) finds which of
-    all those words occur; each group is a bit, and a pattern runs only when every one of
-    its bits is set. Patterns without usable literals always run.
+    match; `leading_literals` gives the words a match starts with. One Aho-Corasick pass
+    over the lower-cased clause (pyahocorasick) finds all of those words. Each group is a
+    bit, and a pattern is worth running only when every one of its bits is set; it is then
+    tried only at the places its leading words occur. Patterns without usable required
+    words always run; patterns without leading words are scanned whole.
     """
 
     def __init__(self, patterns: list[str]):
         self._needs: list[int] = []
+        self._leading: list[tuple[str, ...] | None] = []
         word_bits: dict[str, int] = {}
         bit = 0
         for pattern in patterns:
@@ -237,20 +384,40 @@ class LiteralPrefilter:
                 need |= 1 << bit
                 bit += 1
             self._needs.append(need)
+            leading = leading_literals(pattern)
+            self._leading.append(tuple(sorted(leading)) if leading else None)
+            for word in leading or ():
+                word_bits.setdefault(word, 0)
         self._automaton = None
         if word_bits:
             self._automaton = ahocorasick.Automaton()
             for word, bits in word_bits.items():
-                self._automaton.add_word(word, bits)
+                self._automaton.add_word(word, (word, bits))
             self._automaton.make_automaton()
 
-    def viable(self, lowered: str) -> list[int]:
-        """Indices of the patterns that may match `lowered` (a lower-cased clause)."""
+    def viable(self, lowered: str) -> list[tuple[int, list[int] | None]]:
+        """(index, starts) of each pattern that may match `lowered`, a lower-cased clause.
+
+        `starts` are the ascending offsets where a match can begin; None means anywhere.
+        """
         present = 0
+        positions: dict[str, list[int]] = {}
         if self._automaton is not None:
-            for _end, bits in self._automaton.iter(lowered):
+            for end, (word, bits) in self._automaton.iter(lowered):
                 present |= bits
-        return [i for i, need in enumerate(self._needs) if need & present == need]
+                positions.setdefault(word, []).append(end - len(word) + 1)
+        viable = []
+        for i, need in enumerate(self._needs):
+            if need & present != need:
+                continue
+            leading = self._leading[i]
+            if leading is None:
+                viable.append((i, None))
+            elif len(leading) == 1:
+                viable.append((i, positions.get(leading[0], [])))
+            else:
+                viable.append((i, sorted({start for word in leading for start in positions.get(word, ())})))
+        return viable
 
 
 @dataclass
@@ -264,11 +431,11 @@ class CompiledLanguage:
     # cannot match one, and need not be tokenised for the PhraseMatcher. (First tokens alone
     # filtered little: "most" of "most favoured nation" is in half the clauses.)
     phrase_tokens: tuple[tuple[str, ...], ...] = ()
-    prefilter: LiteralPrefilter | None = None
+    literal_index: LiteralIndex | None = None
 
-    def viable_regexes(self, lowered_text: str) -> list[tuple[Rule, str]]:
-        """The regex rules worth running on a clause (see LiteralPrefilter)."""
-        return [self.regex_rules[i] for i in self.prefilter.viable(lowered_text)]
+    def viable_regexes(self, lowered_text: str) -> list[tuple[Rule, str, list[int] | None]]:
+        """(rule, pattern, starts) of the regexes worth running on a clause (see LiteralIndex)."""
+        return [(*self.regex_rules[i], starts) for i, starts in self.literal_index.viable(lowered_text)]
 
     @property
     def needs_tokens(self) -> bool:
@@ -309,7 +476,7 @@ def compile_rules(rules: list[Rule], language: str) -> CompiledLanguage:
         for pattern in block.regex:
             compiled.regex_rules.append((rule, pattern))
     compiled.phrase_tokens = tuple(sorted(phrase_tokens))
-    compiled.prefilter = LiteralPrefilter([pattern for _rule, pattern in compiled.regex_rules])
+    compiled.literal_index = LiteralIndex([pattern for _rule, pattern in compiled.regex_rules])
     compiled.phrase_matcher = phrase_matcher if has_phrases else None
     compiled.token_matcher = token_matcher if has_tokens else None
     return compiled

@@ -9,13 +9,14 @@ quantity / requires) and judged for one-sidedness; findings quote the original t
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import regex
 
 from clausecheck.engine import quantities
-from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage, compile_folded, compile_regex, compile_rules, expand_placeholders, matches_folded
+from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage, backtracking_is_bounded, compile_folded, compile_regex, compile_rules, expand_placeholders, matches_folded
 from clausecheck.engine.contract_type import detect_contract_type
 from clausecheck.engine.loader import RulePack
 from clausecheck.engine.parties import MUTUAL, PartyIndex, build_index, resolve_party, subject_of
@@ -174,7 +175,7 @@ class Engine:
                         yield rule, piece_start + span.start_char, piece_start + span.end_char
         # Lower-casing keeps offsets only when no character grows (e.g. İ → i̇).
         same_offsets = len(lowered) == len(text)
-        for rule, pattern in compiled.viable_regexes(lowered):
+        for rule, pattern, starts in compiled.viable_regexes(lowered):
             expanded = expand_placeholders(pattern, aliases)
             # Expanded party aliases change per document: only alias-free patterns are folded.
             if same_offsets and expanded == pattern and matches_folded(pattern):
@@ -182,7 +183,11 @@ class Engine:
             else:
                 matcher, subject = compile_regex(expanded, unit.language), text
             try:
-                for m in matcher.finditer(subject, timeout=REGEX_TIMEOUT_SECONDS):
+                if starts is not None and same_offsets:
+                    matches = _matches_from(matcher, subject, starts, timed=not backtracking_is_bounded(pattern))
+                else:
+                    matches = matcher.finditer(subject, timeout=REGEX_TIMEOUT_SECONDS)
+                for m in matches:
                     if m.end() > m.start():
                         yield rule, m.start(), m.end()
             except TimeoutError:
@@ -355,6 +360,25 @@ def _placeholder_aliases(index: PartyIndex, perspective: str | None) -> dict[str
         return "(?:" + "|".join(regex.escape(v) for v in values) + ")" if values else "(?!)"
 
     return {"{PARTY}": f"(?:{everyone})", "{US}": alt(ours), "{THEM}": alt(theirs)}
+
+
+def _matches_from(matcher, subject: str, starts: list[int], timed: bool):
+    """The matches `finditer` would give, tried only at `starts`, the ascending offsets where
+    a match can begin (see LiteralIndex): the first match at or after each place the last
+    one ended. All the tries share one deadline, as a single `finditer` would; each try
+    carries the time limit itself only when `timed` (see `backtracking_is_bounded`)."""
+    deadline = time.perf_counter() + REGEX_TIMEOUT_SECONDS
+    last_end = 0
+    for start in starts:
+        if start < last_end:
+            continue
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            raise TimeoutError("regex time limit")
+        m = matcher.match(subject, start, timeout=remaining) if timed else matcher.match(subject, start)
+        if m is not None:
+            yield m
+            last_end = max(m.end(), start + 1)
 
 
 def _sentences(text: str, language: str) -> list[tuple[int, int]]:
