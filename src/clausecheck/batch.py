@@ -250,6 +250,14 @@ def _run_workers(tasks: list[tuple], jobs: int, settings, out_dir: Path, timeout
     from clausecheck.report.json_report import error_dict
 
     context = _context()
+    if context.get_start_method() == "fork":
+        # Workers forked from a process that has compiled the rules need not compile them
+        # again: they start at once and share the compiled pack's memory.
+        from clausecheck.pipeline import engine_for
+
+        engine = engine_for(settings.rules_dirs)
+        for language in ("en", "ja"):
+            engine.compiled(language)
     pending = list(reversed(tasks))
     workers: list[_Worker] = []
     start_failures = 0
@@ -478,13 +486,13 @@ class _SignalGuard:
 
 def run_batch(folder: Path, out_dir: Path, settings, options: BatchOptions, progress: Callable[[int, int, str], None] | None = None) -> BatchResult:
     """Check every contract under `folder` into `out_dir`; see the module docstring."""
-    from clausecheck.engine.loader import load_rules
+    from clausecheck.pipeline import engine_for
     from clausecheck.report.json_report import error_dict
 
     folder, out_dir = Path(folder), Path(out_dir)
     if not folder.is_dir():
         raise ClausecheckError("not a folder", code="E101", path=str(folder))
-    rules_version = load_rules(list(settings.rules_dirs)).version  # rule errors stop the run before it starts
+    rules_version = engine_for(settings.rules_dirs).pack.version  # rule errors stop the run before it starts
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / MEMO_FOLDER).mkdir(exist_ok=True)
