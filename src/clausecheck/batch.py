@@ -510,6 +510,7 @@ def run_batch(folder: Path, out_dir: Path, settings, options: BatchOptions, prog
             candidates = find_contracts(folder, options, skip=out_dir)
             result.found = len(candidates)
             tasks: list[tuple] = []
+            sizes: dict[int, int] = {}
             for index, candidate in enumerate(candidates):
                 try:
                     size = candidate.path.stat().st_size
@@ -528,6 +529,9 @@ def run_batch(folder: Path, out_dir: Path, settings, options: BatchOptions, prog
                     result.reused += 1
                     continue
                 tasks.append((index, candidate.path, candidate.display, candidate.memo))
+                sizes[index] = size
+            # Largest first: a big file picked up last would leave the other workers idle.
+            tasks.sort(key=lambda task: (-sizes[task[0]], task[0]))
             key_of = dict(keys)
             total = len(tasks)
             finished = 0
