@@ -56,21 +56,10 @@ class PartyIndex:
     holder_source: str | None = None
     flags: int = 0
 
-    @property
-    def subject_pattern(self):
-        return _compiled(self.subject_source, self.flags)
-
-    @property
-    def mutual_pattern(self):
-        return _compiled(self.mutual_source, self.flags)
-
-    @property
-    def conditional_pattern(self):
-        return _compiled(self.conditional_source, self.flags)
-
-    @property
-    def holder_pattern(self):
-        return _compiled(self.holder_source, self.flags)
+    subject_pattern = property(lambda self: _compiled(self.subject_source, self.flags))
+    mutual_pattern = property(lambda self: _compiled(self.mutual_source, self.flags))
+    conditional_pattern = property(lambda self: _compiled(self.conditional_source, self.flags))
+    holder_pattern = property(lambda self: _compiled(self.holder_source, self.flags))
 
     def other(self, party_id: str) -> str | None:
         others = [p.id for p in self.parties if p.id != party_id]
