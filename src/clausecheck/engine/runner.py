@@ -1,7 +1,9 @@
 """Run a compiled rule pack over a Document and produce a Report (topics and findings).
 
-One pass per top-level clause: its text is normalised once, tokenised once, matched by
-the language's single PhraseMatcher and Matcher, and scanned by the rule regexes. Every
+One pass per top-level clause: its text is normalised once, tokenised once (only when a
+phrase could match), matched by the language's single PhraseMatcher and Matcher, and
+scanned by the rule regexes, each only if the clause holds the words it needs and only at
+the places a match can start (compiler.LiteralIndex). Every
 hit is then filtered by the rule's context (inside / not_inside / unless / definitions /
 quantity / requires) and judged for one-sidedness; findings quote the original text.
 """
