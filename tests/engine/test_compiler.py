@@ -64,12 +64,54 @@ def test_prefilter_with_a_lookbehind_word_still_finds_every_match():
     assert prefilter.viable("all results shall vest in licensor") == []
 
 
-def test_only_a_clause_with_every_token_of_a_phrase_is_tokenised():
+def test_only_a_clause_that_could_hold_a_phrase_is_tokenised():
     compiled = engine_for(()).compiled("en")
-    assert compiled.phrase_matcher is not None
+    assert compiled.phrases
     assert compiled.needs_tokens_for("pricing on a most favored nation basis")
-    # "most" alone (the first token of the phrases) no longer sends a clause to the tokeniser.
+    # The phrase's tokens, written with other spacing, still count: "most-favored-nation" is
+    # read as most / - / favored / - / nation, the tokens of the hyphenated phrase.
+    assert compiled.needs_tokens_for("on a most - favored - nation basis")
+    # "most" alone (the first token of the phrases) does not send a clause to the tokeniser.
     assert not compiled.needs_tokens_for("most of the products shall be delivered")
+
+
+def test_the_phrase_filter_never_hides_a_phrase_match():
+    """Every text the PhraseMatcher matches passes the filter, whatever its spacing and case."""
+    from clausecheck.lang import pipeline
+
+    compiled = engine_for(()).compiled("en")
+    phrase_matcher, _ = compiled.matchers()
+    nlp = pipeline("en")
+    rng = random.Random(3)
+    phrases = [phrase for phrases in compiled.phrases.values() for phrase in phrases]
+    matched = 0
+    for _ in range(300):
+        # The phrase's own tokens, glued or spaced at random, in random case.
+        tokens = [token.text for token in nlp.make_doc(rng.choice(phrases))]
+        joined = "".join(token + rng.choice(["", " "]) for token in tokens)
+        cased = "".join(ch.upper() if rng.random() < 0.3 else ch for ch in joined)
+        text = f"The Supplier grants {cased} terms."
+        if phrase_matcher(nlp.make_doc(text)):
+            matched += 1
+            assert compiled.needs_tokens_for(text.lower()), text
+    assert matched > 50
+
+
+def test_checking_a_contract_without_phrases_never_imports_spacy(tmp_path):
+    """spaCy costs about 0.4 s to import: a clause must need it before it is loaded."""
+    import subprocess
+    import sys
+
+    contract = tmp_path / "contract.txt"
+    contract.write_text("SERVICES AGREEMENT\n\n1. Term. This Agreement ends on 31 March 2027.\n\n2. Governing Law. This Agreement shall be governed by the laws of Japan.\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from clausecheck.pipeline import check_file\n"
+        f"report = check_file({str(contract)!r})\n"
+        "print(report.topics['governing_law'].status, 'spacy' in sys.modules)\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert completed.stdout.split() == ["present", "False"]
 
 
 @pytest.mark.parametrize(

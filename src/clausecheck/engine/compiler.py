@@ -429,61 +429,79 @@ class LiteralIndex:
 
 @dataclass
 class CompiledLanguage:
+    """A language's share of the rule pack, ready to match.
+
+    spaCy is imported, and the language's pipeline built, only when a clause could match a
+    phrase or a rule uses token patterns: the built-in pack has phrases for one rule only, so
+    most runs (and the command line on one file) never pay for it.
+    """
+
     language: str
-    phrase_matcher: object | None
-    token_matcher: object | None
     regex_rules: list[tuple[Rule, str]] = field(default_factory=list)
     rules: dict[str, Rule] = field(default_factory=dict)
-    # The lower-cased tokens of every phrase: a clause that lacks a token of each phrase
-    # cannot match one, and need not be tokenised for the PhraseMatcher. (First tokens alone
-    # filtered little: "most" of "most favoured nation" is in half the clauses.)
-    phrase_tokens: tuple[tuple[str, ...], ...] = ()
+    phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # rule id → normalised phrases
+    token_patterns: dict[str, list] = field(default_factory=dict)  # rule id → spaCy Matcher patterns
+    # Every phrase lower-cased without its whitespace. Matching tokens are the phrase's
+    # tokens, written with or without space between them, so a clause that, with its own
+    # whitespace removed, does not contain this string cannot match the phrase.
+    phrase_keys: tuple[str, ...] = ()
     literal_index: LiteralIndex | None = None
+    _matchers: tuple | None = None
 
     def viable_regexes(self, lowered_text: str) -> list[tuple[Rule, str, list[int] | None]]:
         """(rule, pattern, starts) of the regexes worth running on a clause (see LiteralIndex)."""
         return [(*self.regex_rules[i], starts) for i, starts in self.literal_index.viable(lowered_text)]
 
-    @property
-    def needs_tokens(self) -> bool:
-        return self.phrase_matcher is not None or self.token_matcher is not None
-
     def needs_tokens_for(self, lowered_text: str) -> bool:
-        if self.token_matcher is not None:
+        if self.token_patterns:
             return True
-        return self.phrase_matcher is not None and any(all(token in lowered_text for token in tokens) for tokens in self.phrase_tokens)
+        if not self.phrase_keys:
+            return False
+        squeezed = "".join(lowered_text.split())
+        return any(key in squeezed for key in self.phrase_keys)
+
+    def matchers(self) -> tuple:
+        """The PhraseMatcher and the token Matcher (None where the language has none), built on first use."""
+        if self._matchers is None:
+            from spacy.matcher import Matcher, PhraseMatcher
+
+            from clausecheck.lang import pipeline
+
+            nlp = pipeline(self.language)
+            phrase_matcher = token_matcher = None
+            if self.phrases:
+                phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER" if self.language == "en" else "ORTH")
+                for rule_id, phrases in self.phrases.items():
+                    phrase_matcher.add(rule_id, [nlp.make_doc(phrase) for phrase in phrases])
+            if self.token_patterns:
+                token_matcher = Matcher(nlp.vocab, validate=True)
+                for rule_id, patterns in self.token_patterns.items():
+                    token_matcher.add(rule_id, patterns)
+            self._matchers = (phrase_matcher, token_matcher)
+        return self._matchers
 
 
 def compile_rules(rules: list[Rule], language: str) -> CompiledLanguage:
     """Matchers for every active rule with a block in `language`."""
-    from spacy.matcher import Matcher, PhraseMatcher
+    from clausecheck.lang import normalise
 
-    from clausecheck.lang import normalise, pipeline
-
-    nlp = pipeline(language)
-    attr = "LOWER" if language == "en" else "ORTH"
-    phrase_matcher = PhraseMatcher(nlp.vocab, attr=attr)
-    token_matcher = Matcher(nlp.vocab, validate=True)
-    has_phrases = has_tokens = False
-    compiled = CompiledLanguage(language, None, None)
-    phrase_tokens: set[tuple[str, ...]] = set()
+    compiled = CompiledLanguage(language)
+    phrase_keys: set[str] = set()
     for rule in rules:
         block = rule.languages.get(language)
         if block is None or rule.disabled:
             continue
         compiled.rules[rule.id] = rule
         if block.phrases:
-            docs = [nlp.make_doc(normalise(p).text) for p in block.phrases]
-            phrase_matcher.add(rule.id, docs)
-            phrase_tokens.update(tuple(token.lower_ for token in doc) for doc in docs if len(doc))
-            has_phrases = True
+            phrases = tuple(normalise(p).text for p in block.phrases)
+            compiled.phrases[rule.id] = phrases
+            phrase_keys.update("".join(phrase.lower().split()) for phrase in phrases)
         if block.patterns:
-            token_matcher.add(rule.id, [list(p) for p in block.patterns])
-            has_tokens = True
+            compiled.token_patterns[rule.id] = [list(p) for p in block.patterns]
         for pattern in block.regex:
             compiled.regex_rules.append((rule, pattern))
-    compiled.phrase_tokens = tuple(sorted(phrase_tokens))
+    compiled.phrase_keys = tuple(sorted(key for key in phrase_keys if key))
     compiled.literal_index = LiteralIndex([pattern for _rule, pattern in compiled.regex_rules])
-    compiled.phrase_matcher = phrase_matcher if has_phrases else None
-    compiled.token_matcher = token_matcher if has_tokens else None
+    if compiled.token_patterns:
+        compiled.matchers()  # every clause is tokenised anyway
     return compiled

@@ -168,7 +168,7 @@ class Engine:
             nlp = pipeline(unit.language)
             for piece_start, piece in split_for_tokeniser(text, unit.language):
                 doc = nlp.make_doc(piece)
-                for matcher in (compiled.phrase_matcher, compiled.token_matcher):
+                for matcher in compiled.matchers():
                     if matcher is None:
                         continue
                     for match_id, token_start, token_end in matcher(doc):
