@@ -86,3 +86,25 @@ def test_same_input_same_report(engine):
     first = engine.check(document_from_text(ONE_SIDED_JA, "ja"))
     second = engine.check(document_from_text(ONE_SIDED_JA, "ja"))
     assert first.findings == second.findings and first.topics == second.topics
+
+
+@pytest.mark.parametrize(
+    ("customer_indemnifies", "expected"),
+    [(True, None), (False, "B")],
+)
+def test_cover_page_terms_tell_mutual_indemnities_from_one_sided_ones(engine, customer_indemnifies, expected):
+    """Terms that name their parties only as roles (Provider, Customer) are judged like any contract."""
+    text = """CLOUD SERVICE TERMS
+These terms apply to the Order Form signed by the parties named on the Cover Page.
+1. Service. Provider will make the Cloud Service available to Customer.
+2. Fees. Customer will pay the Fees within 30 days of invoice.
+3. Support. Provider will provide support. Customer will report incidents promptly.
+4. Accounts. Customer will keep its passwords secret.
+5. Indemnity.
+5.1 Provider will defend Customer from any third-party claim that the Cloud Service infringes a patent and will indemnify Customer against the resulting damages.
+"""
+    if customer_indemnifies:
+        text += "5.2 Customer will defend Provider from any third-party claim arising from Customer Data and will indemnify Provider against the resulting damages.\n"
+    report = engine.check(document_from_text(text))
+    finding = next((f for f in report.findings if f.rule == "indemnity-one-sided"), None)
+    assert (finding.favours if finding else None) == expected

@@ -54,6 +54,38 @@ Name:
     assert [p.names for p in document.parties] == [("NORTHWIND TRADERS, INC.",), ("Contoso Consulting LLC",)]
 
 
+_COVER_PAGE_TERMS = """CLOUD SERVICE TERMS
+These terms apply to the Order Form signed by the parties named on the Cover Page.
+1. Service. Provider will make the Cloud Service available to Customer during the Subscription Term.
+2. Fees. Customer will pay the Fees within 30 days of invoice. Customer may dispute an invoice in good faith.
+3. Support. Provider will provide support as described in the Documentation.
+4. Security. Provider will maintain the safeguards described in the Security Policy.
+5. Customer Data. Customer will obtain all rights needed to provide Customer Data.
+"""
+
+
+def test_roles_used_as_subjects_stand_for_the_parties_of_cover_page_terms():
+    document = document_from_text(_COVER_PAGE_TERMS)
+    assert _parties(document) == [("A", (), ("Provider",)), ("B", (), ("Customer",))]
+    assert [p.role for p in document.parties] == ["provider", "customer"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A mutual NDA's roles stand for either party.
+        "MUTUAL NDA\n1. Recipient will protect Confidential Information.\n2. Recipient will not disclose it.\n3. Recipient will return it.\n4. Discloser will mark it.\n5. Discloser will identify it.\n6. Discloser will keep a copy.\n",
+        # One role alone is not two parties.
+        "SERVICE TERMS\n1. Provider will host the service.\n2. Provider will back it up.\n3. Provider will support it.\n4. Customer will pay.\n",
+        # Role words that are named parties' aliases are found from the preamble instead.
+        'SUPPLY AGREEMENT\nThis Agreement is made between Omega Foods Corp. ("Supplier") and Sigma Retail LLC ("Customer").\n1. Supplier will deliver.\n2. Supplier will invoice.\n3. Supplier will insure.\n4. Customer will pay.\n5. Customer will inspect.\n6. Customer will store.\n',
+    ],
+)
+def test_role_subjects_do_not_invent_parties(text):
+    document = document_from_text(text)
+    assert all(p.names for p in document.parties), _parties(document)
+
+
 def test_japanese_preamble_parties_and_roles():
     text = "業務委託契約書\n株式会社アルファ（以下「委託者」という。）と株式会社ベータ（以下「受託者」という。）は、次のとおり契約を締結する。\n第1条　目的\n本契約は業務の委託について定める。"
     document = document_from_text(text)

@@ -257,6 +257,8 @@ def find_parties(preamble: str, full_text: str, language: str, signature: str = 
         for letter in JA_PARTY_LETTERS[:2]:
             if re.search(rf"{letter}[はがのにを及と]", full_text):
                 found.append(("", letter))
+    if not found and language != "ja":
+        found = _role_subject_parties(full_text)
 
     parties: list[Party] = []
     seen_aliases: set[str] = set()
@@ -277,6 +279,38 @@ def find_parties(preamble: str, full_text: str, language: str, signature: str = 
         if len(parties) >= 6:
             break
     return tuple(parties)
+
+
+# Role words that, used as subjects throughout, are the two sides of a contract whose names
+# are on a cover page or order form ("Provider will …", "Customer will …"). Generic NDA
+# roles (Recipient, Discloser) stand for either party and are left out, as are roles that
+# are often third parties (affiliate, agent, member …).
+_COVER_PAGE_ROLES = (
+    "provider", "customer", "supplier", "licensor", "licensee", "vendor", "client", "contractor",
+    "consultant", "distributor", "reseller", "buyer", "seller", "purchaser", "company", "partner",
+    "developer", "manufacturer", "sponsor", "institution", "university", "collaborator", "franchisor", "franchisee",
+)
+_RE_ROLE_SUBJECT = re.compile(
+    r"(?<![\w-])(" + "|".join(word.capitalize() for word in _COVER_PAGE_ROLES) + r")(?:['’]s\s+\w+)?\s+(?:will|shall|must|may|agrees|represents|warrants)\b"
+)
+_MIN_ROLE_SUBJECTS = 3
+
+
+def _role_subject_parties(text: str) -> list[tuple[str, str]]:
+    """The two role words most used as subjects, when the text names no party otherwise.
+
+    Standard terms (Bonterms, Common Paper) name the parties on a cover page the text does
+    not include and speak of "Provider" and "Customer" throughout. Without parties, a
+    mutual clause cannot be told from a one-sided one, so each such role, if it is the
+    subject of at least three sentences, stands for one party.
+    """
+    counts: dict[str, int] = {}
+    for m in _RE_ROLE_SUBJECT.finditer(text):
+        counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    ranked = sorted((role for role, n in counts.items() if n >= _MIN_ROLE_SUBJECTS), key=lambda role: (-counts[role], text.find(role)))[:2]
+    if len(ranked) < 2:
+        return []
+    return [("", role) for role in sorted(ranked, key=text.find)]
 
 
 def _role_of(alias: str) -> str | None:
