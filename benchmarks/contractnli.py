@@ -69,6 +69,8 @@ MAPPINGS: dict[str, Mapping] = {
     "nda-5": Mapping("rule:confidentiality-sharing-employees", "Entailment", "the rule detects permission to share with employees who need to know"),
     # "Receiving Party may share some Confidential Information with some third-parties (including consultants, agents and professional advisors)."
     "nda-7": Mapping("rule:confidentiality-sharing-advisers", "Entailment", "the rule detects permission to share with advisers, contractors or affiliates"),
+    # "All Confidential Information shall be expressly identified by the Disclosing Party."
+    "nda-1": Mapping("rule:confidentiality-marking-required", "Entailment", "the rule flags protection that depends on marking or written identification"),
     # "Receiving Party shall not reverse engineer any objects which embody Disclosing Party's Confidential Information."
     "nda-11": Mapping("rule:no-reverse-engineering", "Entailment", "the rule detects a ban on reverse engineering"),
     # The rows below are "missing element" rules: each fires when the contract has a
