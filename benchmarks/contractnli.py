@@ -86,6 +86,8 @@ MAPPINGS: dict[str, Mapping] = {
     # duty tied to termination, so NDAs that return "on request" are NotMentioned there and
     # disagree with a quiet rule.
     "nda-16": Mapping("rule:confidentiality-no-return", "NotMentioned|Contradiction", "the rule fires when there is no return or destruction duty", "Entailment"),
+    # "Receiving Party may independently develop information similar to Confidential Information."
+    "nda-12": Mapping("rule:confidentiality-no-independent-development", "NotMentioned|Contradiction", "the rule fires when independently developed information is not excluded", "Entailment"),
     # "Some obligations of Agreement may survive termination of Agreement."
     "nda-19": Mapping("rule:confidentiality-no-survival", "NotMentioned|Contradiction", "the rule fires when nothing says the obligations survive the contract", "Entailment"),
 }
