@@ -71,6 +71,8 @@ MAPPINGS: dict[str, Mapping] = {
     "nda-7": Mapping("rule:confidentiality-sharing-advisers", "Entailment", "the rule detects permission to share with advisers, contractors or affiliates"),
     # "All Confidential Information shall be expressly identified by the Disclosing Party."
     "nda-1": Mapping("rule:confidentiality-marking-required", "Entailment", "the rule flags protection that depends on marking or written identification"),
+    # "Receiving Party may retain some Confidential Information even after the return or destruction of Confidential Information."
+    "nda-20": Mapping("rule:confidentiality-copies-may-be-kept", "Entailment", "the rule flags permission to keep copies after return or destruction"),
     # "Receiving Party shall not reverse engineer any objects which embody Disclosing Party's Confidential Information."
     "nda-11": Mapping("rule:no-reverse-engineering", "Entailment", "the rule detects a ban on reverse engineering"),
     # The rows below are "missing element" rules: each fires when the contract has a
