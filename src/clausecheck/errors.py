@@ -93,6 +93,7 @@ CODES = {
     "E208": "unknown topic or contract type",
     "E209": "fixture problem",
     "E210": "regular expression timed out",
+    "E211": "unknown shared pattern list",
     "E300": "internal error while checking",
     "E301": "worker died or timed out",
     "E302": "output could not be written",

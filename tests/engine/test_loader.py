@@ -104,3 +104,57 @@ def test_a_user_pack_adds_overrides_and_disables_rules(tmp_path):
 
 def test_a_missing_pack_folder_is_a_problem(tmp_path):
     assert [p.code for p in problems_of(tmp_path / "nowhere")] == ["E200"]
+
+
+SHARED_LIST_RULE = """\
+kind: risk
+topic: confidentiality
+severity: low
+title: {en: Secrets to be kept, ja: 秘密保持}
+message: {en: The contract has a duty of confidence., ja: 秘密保持義務があります。}
+recommendation: {en: Read it., ja: 確認してください。}
+en:
+  regex: ['@confidentiality-duty', '\\bsecret\\s+sauce\\b']
+ja:
+  regex: ['@confidentiality-duty']
+"""
+
+
+def test_a_rule_uses_a_shared_list_by_name(tmp_path):
+    write(tmp_path, "pack/duty-of-confidence.yaml", SHARED_LIST_RULE)
+    pack = load_rules([tmp_path / "pack"])
+    rule = pack.rules["duty-of-confidence"]
+    built_in = pack.rules["confidentiality-no-return"].languages["en"].regex
+    # The name is replaced by the list, in place; the rule's own patterns stay.
+    assert rule.languages["en"].regex == (*built_in, r"\bsecret\s+sauce\b")
+    assert not any(p.startswith("@") for p in rule.languages["ja"].regex)
+    report = Engine(pack).check(document_from_text("NDA\n1. The Recipient shall hold the information in strict confidence.", "en"))
+    assert any(f.rule == "duty-of-confidence" for f in report.findings)
+
+
+def test_a_user_pack_list_replaces_the_built_in_list_of_that_name(tmp_path):
+    write(tmp_path, "pack/duty-of-confidence.yaml", SHARED_LIST_RULE)
+    write(tmp_path, "pack/patterns.yaml", "confidentiality-duty:\n  en: ['\\bhush\\b']\n  ja: ['内緒']\n")
+    pack = load_rules([tmp_path / "pack"])
+    assert pack.rules["duty-of-confidence"].languages["en"].regex == (r"\bhush\b", r"\bsecret\s+sauce\b")
+    # The built-in rules that use the list get the user's version too: one list, one meaning.
+    assert pack.rules["confidentiality-no-return"].languages["ja"].regex == ("内緒",)
+    assert pack.version != load_rules().version
+
+
+@pytest.mark.parametrize(
+    ("patterns", "rule", "code", "where"),
+    [
+        (None, SHARED_LIST_RULE.replace("'@confidentiality-duty', ", "'@no-such-list', "), "E211", ("duty-of-confidence.yaml", 8)),
+        ("my-list:\n  en: ['(unclosed']\n", SHARED_LIST_RULE, "E206", ("patterns.yaml", 2)),
+        ("My List:\n  en: ['x']\n", SHARED_LIST_RULE, "E203", ("patterns.yaml", 1)),
+        ("only-english:\n  en: ['\\bx\\b']\n", SHARED_LIST_RULE.replace("ja:\n  regex: ['@confidentiality-duty']", "ja:\n  regex: ['@only-english']"), "E211", ("duty-of-confidence.yaml", 10)),
+    ],
+    ids=["unknown-name", "bad-regex-in-list", "bad-list-name", "list-lacks-the-language"],
+)
+def test_shared_list_problems_have_a_code_file_and_line(tmp_path, patterns, rule, code, where):
+    write(tmp_path, "pack/duty-of-confidence.yaml", rule)
+    if patterns:
+        write(tmp_path, "pack/patterns.yaml", patterns)
+    found = [(Path(p.path).name, p.line) for p in problems_of(tmp_path / "pack") if p.code == code]
+    assert found == [where]

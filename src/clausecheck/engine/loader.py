@@ -9,6 +9,7 @@ switches it off.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -22,8 +23,10 @@ from clausecheck.errors import RuleError, RuleProblem
 
 PROFILES_FILE = "profiles.yaml"
 PARTIES_FILE = "parties.yaml"
+PATTERNS_FILE = "patterns.yaml"  # lists of regexes that several rules share, used as '@name'
 RULE_SUFFIXES = (".yaml", ".yml")
-RESERVED_FILES = {PROFILES_FILE, PARTIES_FILE}
+RESERVED_FILES = {PROFILES_FILE, PARTIES_FILE, PATTERNS_FILE}
+_RE_LIST_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 class _LineDict(dict):
@@ -103,11 +106,17 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
     if include_builtin:
         dirs.append((builtin_rules_dir(), "built-in"))
     dirs.extend((Path(d), str(d)) for d in extra_dirs)
+    # Shared lists first: a user pack's rule may use a built-in list, and a user pack's list
+    # of the same name replaces the built-in one.
+    shared: dict[str, dict[str, tuple[str, ...]]] = {}
+    for directory, _origin in dirs:
+        if (directory / PATTERNS_FILE).is_file():
+            shared.update(_parse_shared_lists(directory / PATTERNS_FILE, problems))
     for directory, origin in dirs:
         if not directory.is_dir():
             problems.append(RuleProblem(str(directory), 1, "E200", "rule folder not found"))
             continue
-        pack_rules, pack_profiles, pack_parties = _load_pack(directory, origin, problems, digest)
+        pack_rules, pack_profiles, pack_parties = _load_pack(directory, origin, problems, digest, shared)
         rules.update(pack_rules)  # later packs override earlier ones by id
         profiles.update(pack_profiles)
         for key, value in pack_parties.items():
@@ -122,7 +131,7 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
     return RulePack(rules, profiles, party_words, version, [str(d) for d, _ in dirs])
 
 
-def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest):
+def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest, shared: dict):
     rules: dict[str, Rule] = {}
     profiles: dict[str, Profile] = {}
     parties: dict = {}
@@ -131,6 +140,8 @@ def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest
     for path in files:
         digest.update(path.relative_to(directory).as_posix().encode())
         digest.update(path.read_bytes())
+        if path.name == PATTERNS_FILE:
+            continue  # read by load_rules before any rule
         data = load_yaml(path, problems)
         if data is None:
             continue
@@ -145,7 +156,7 @@ def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest
             problems.append(RuleProblem(str(path), 1, "E205", f"duplicate rule id {path.stem!r} (also in {first_file_of_id[path.stem]})"))
             continue
         first_file_of_id[path.stem] = path
-        rule = parse_rule(path, data, problems, origin)
+        rule = parse_rule(path, data, problems, origin, shared)
         if rule is not None:
             rules[rule.id] = rule
     return rules, profiles, parties
@@ -185,7 +196,7 @@ def _str_list(path: Path, owner, key: str, problems: list[RuleProblem]) -> tuple
     return tuple(str(v) for v in value)
 
 
-def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "built-in") -> Rule | None:
+def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "built-in", shared: dict | None = None) -> Rule | None:
     """Validate one rule file's data; append problems and return None when it is unusable."""
     before = len(problems)
     file = str(path)
@@ -262,7 +273,7 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
     languages: dict[str, LanguageBlock] = {}
     for lang in schema.LANGUAGES:
         if lang in data:
-            block = _parse_language_block(path, data[lang], lang, problems, data, kind)
+            block = _parse_language_block(path, data[lang], lang, problems, data, kind, shared or {})
             if block is not None:
                 languages[lang] = block
     if not languages and not disabled:
@@ -296,7 +307,7 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
     )
 
 
-def _parse_language_block(path: Path, block, lang: str, problems: list[RuleProblem], parent, kind) -> LanguageBlock | None:
+def _parse_language_block(path: Path, block, lang: str, problems: list[RuleProblem], parent, kind, shared: dict) -> LanguageBlock | None:
     file = str(path)
     if not isinstance(block, dict):
         problems.append(RuleProblem(file, _line(parent, lang), "E203", f"`{lang}` must be a mapping of phrases/patterns/regex/..."))
@@ -305,11 +316,10 @@ def _parse_language_block(path: Path, block, lang: str, problems: list[RuleProbl
         if key not in schema.LANG_KEYS:
             problems.append(RuleProblem(file, _line(block, key), "E202", f"unknown key {key!r} in `{lang}`"))
     phrases = _str_list(path, block, "phrases", problems)
-    regexes = _str_list(path, block, "regex", problems)
-    unless = _str_list(path, block, "unless", problems)
-    inside = _str_list(path, block, "inside", problems)
-    not_inside = _str_list(path, block, "not_inside", problems)
-    requires = _str_list(path, block, "requires", problems)
+    regexes, unless, inside, not_inside, requires = (
+        _expand_shared(path, block, key, lang, _str_list(path, block, key, problems), shared, problems)
+        for key in ("regex", "unless", "inside", "not_inside", "requires")
+    )
     for key, values in (("regex", regexes), ("unless", unless), ("inside", inside), ("not_inside", not_inside), ("requires", requires)):
         for value in values:
             error = check_regex(value, lang)
@@ -366,6 +376,49 @@ def _parse_profiles(path: Path, data, problems: list[RuleProblem]) -> dict[str, 
                 problems.append(RuleProblem(file, _line(spec, "missing_severity"), "E203", f"missing_severity for {topic!r} must be a severity"))
         profiles[str(type_id)] = Profile(str(type_id), dict(names), title, body, requires, severity)
     return profiles
+
+
+def _expand_shared(path: Path, block, key: str, lang: str, values: tuple[str, ...], shared: dict, problems: list[RuleProblem]) -> tuple[str, ...]:
+    """`values` with each '@name' replaced by the shared list of that name for `lang`."""
+    expanded: list[str] = []
+    for value in values:
+        if not value.startswith("@"):
+            expanded.append(value)
+            continue
+        patterns = shared.get(value[1:], {}).get(lang)
+        if not patterns:
+            known = ", ".join(f"@{name}" for name in sorted(shared)) or "none"
+            problems.append(RuleProblem(str(path), _line(block, key), "E211", f"`{lang}.{key}` uses {value!r}, which {PATTERNS_FILE} does not define for {lang!r} (defined: {known})"))
+            continue
+        expanded.extend(patterns)
+    return tuple(expanded)
+
+
+def _parse_shared_lists(path: Path, problems: list[RuleProblem]) -> dict[str, dict[str, tuple[str, ...]]]:
+    """patterns.yaml: named lists of regexes per language, checked like a rule's own."""
+    data = load_yaml(path, problems)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        problems.append(RuleProblem(str(path), 1, "E203", f"{PATTERNS_FILE} must map list names to en/ja lists of patterns"))
+        return {}
+    lists: dict[str, dict[str, tuple[str, ...]]] = {}
+    for name, by_language in data.items():
+        if not isinstance(name, str) or not _RE_LIST_NAME.match(name) or not isinstance(by_language, dict):
+            problems.append(RuleProblem(str(path), _line(data, name), "E203", f"{name!r}: a list name is lower-case letters, digits and '-', mapped to en/ja lists"))
+            continue
+        lists[name] = {}
+        for lang, patterns in by_language.items():
+            if lang not in schema.LANGUAGES:
+                problems.append(RuleProblem(str(path), _line(by_language, lang), "E202", f"unknown language {lang!r} in {name!r}"))
+                continue
+            values = _str_list(path, by_language, lang, problems)
+            for value in values:
+                error = check_regex(value, lang)
+                if error:
+                    problems.append(RuleProblem(str(path), _line(by_language, lang), "E206", f"invalid regular expression in {name!r} ({lang}) {value!r}: {error}"))
+            lists[name][lang] = values
+    return lists
 
 
 def _parse_party_words(path: Path, data, problems: list[RuleProblem]) -> dict:
