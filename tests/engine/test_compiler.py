@@ -162,15 +162,24 @@ def test_a_pattern_tried_only_where_its_leading_words_are_finds_what_finditer_fi
         (r"\s+(?:of)\s+", True),
         (r"(?:\s+of)?\s+", True),  # an unbounded repeat on each side of "of", or one alone
         (r"(?:a\s+b|c)\s+", True),
+        (r"\w+\s+\w+", True),  # a word character is never a space: each split is forced
+        (r"\s+(?:\w+\s+){0,3}(?:hold|keep)", True),  # a few rounds of disjoint repeats
+        (r"(?<=\bby\s+\w+)x", True),  # a lookaround is read the same way
+        (r"\bfoo[^.;]{0,150}\bbar\b[^.;]{0,120}\bbaz", True),  # gaps: the product of their bounds
+        (r"[^.;]{0,150}[^.;]{0,150}", True),
         (r"(a+)+$", False),  # a repeat of a repeat: exponential
         (r"(a|aa)+", False),  # a repeat of alternatives
-        (r"(?:\w+\s+){0,3}x", False),
+        (r"(?:a|aa){0,3}", False),
+        (r"(?:\w+\s*){0,3}x", False),  # rounds that can meet without a space between
+        (r"(?:\w+\s+){0,20}x", False),  # too many rounds
         (r"\w+\s*\w+", False),  # two repeats with nothing required between: quadratic
-        (r"[^.;]{0,150}[^.;]{0,150}", False),
+        (r"\w+x\w+", False),  # "x" is a word character too
+        (r"\w+[^.;]{0,150}\w+", False),  # a gap can be empty
+        (r".*.*", False),
         (r"\s+(?:of\s+)?\s+", False),
         (r"(?:a\s+|b\s+)\s+", False),
         (r"(?P<a>x)(?P=a)", False),
-        (r"(?<=\bby\s+\w+)x", False),  # a lookaround is checked as well
+        (r"(?<=\bby\s*\w+\w+)x", False),  # a lookaround is checked as well
         (r"\bfoo[^。]{0,40}bar", False),  # Japanese gaps are widened to a group before compiling
     ],
 )
@@ -186,3 +195,24 @@ def test_an_exploding_pattern_is_still_stopped_by_the_time_limit():
     text = "alpha" + "a" * 60 + "!"  # about 10^12 ways to split the run
     with pytest.raises(TimeoutError):
         list(_matches_from(compile_regex(pattern, "en"), text, [0], timed=True))
+
+
+def test_built_in_patterns_judged_bounded_stay_fast_on_hostile_text():
+    """What `backtracking_is_bounded` promises, tried on the built-in patterns it passes:
+    one try at a leading word never comes near the time limit, even on long runs of spaces,
+    word characters or the pattern's own words with no punctuation to stop the gaps."""
+    engine = engine_for(())
+    rng = random.Random(13)
+    tried = 0
+    for language in ("en", "ja"):
+        for _rule, pattern in engine.compiled(language).regex_rules:
+            starts = leading_literals(pattern)
+            if not starts or not backtracking_is_bounded(pattern):
+                continue
+            compiled = compile_regex(pattern, language)
+            words = regex.findall(r"[A-Za-z]{2,}|[^\x00-\x7f]{1,4}", pattern) or ["x"]
+            for word in sorted(starts):
+                for tail in (" " * 4000, "a" * 4000, " ".join(rng.choice(words) for _ in range(800)), "".join(rng.choice(words) for _ in range(800))):
+                    compiled.match(word + tail, 0, timeout=1.0)  # TimeoutError fails the test
+                    tried += 1
+    assert tried > 1000

@@ -292,14 +292,82 @@ def leading_literals(pattern: str) -> frozenset[str] | None:
     return frozenset(words)
 
 
-@dataclass(frozen=True)
-class _Shape:
-    """What `backtracking_is_bounded` needs to know of a piece of a pattern."""
+# Character sets as bits over the Basic Multilingual Plane, plus one bit that stands for
+# every character beyond it; built once, on first use (see `_char_class`).
+_BEYOND_BMP = 1 << 0x10000
+_ALL_CHARS = (1 << 0x10001) - 1
+# A one-character repeat bounded by this many is a gap (`[^.;]{0,150}`); above, unbounded.
+_LONGEST_BOUNDED_GAP = 300
+# A bounded repeat of a group tries at most this many counts: kept small, since each count
+# is tried against what follows.
+_MAX_GROUP_REPEAT = 16
 
-    ok: bool  # nothing inside can backtrack without bound
-    head: bool  # may consume text by a repeat before any required literal
-    tail: bool  # a repeat may be followed by no required literal up to its end
-    literal: bool  # every match of it contains a required literal character
+
+@lru_cache(maxsize=1)
+def _categories() -> dict:
+    import unicodedata
+
+    word = digit = space = 0
+    for code in range(0x10000):
+        ch = chr(code)
+        # Generous on purpose: a set that is too large can only make a pattern look less safe.
+        if ch.isalnum() or ch == "_" or unicodedata.category(ch) in ("Mn", "Mc", "Me", "Pc") or code in (0x200C, 0x200D):
+            word |= 1 << code
+        if ch.isdigit() or unicodedata.category(ch) == "Nd":
+            digit |= 1 << code
+        if ch.isspace() or unicodedata.category(ch) in ("Zs", "Zl", "Zp") or code == 0x85:
+            space |= 1 << code
+    return {"WORD": word | _BEYOND_BMP, "DIGIT": digit | _BEYOND_BMP, "SPACE": space}
+
+
+def _char_class(op, arg) -> int | None:
+    """The characters a one-character item can match, as bits (both cases of a letter), or None."""
+    import re._constants as sre
+
+    def letters(code: int) -> int:
+        ch = chr(code)
+        bits = 0
+        for variant in {ch, ch.lower(), ch.upper(), ch.casefold()}:
+            if len(variant) == 1:
+                bits |= 1 << ord(variant) if ord(variant) < 0x10000 else _BEYOND_BMP
+        return bits
+
+    def category(name: str) -> int:
+        sets = _categories()
+        for key in ("WORD", "DIGIT", "SPACE"):
+            if name.endswith("NOT_" + key):
+                return (_ALL_CHARS & ~sets[key]) | _BEYOND_BMP
+            if name.endswith(key):
+                return sets[key]
+        return _ALL_CHARS  # line breaks and the like: assume anything
+
+    if op is sre.LITERAL:
+        return letters(arg)
+    if op is sre.NOT_LITERAL:
+        return _ALL_CHARS & ~letters(arg) | _BEYOND_BMP
+    if op is sre.ANY:
+        return _ALL_CHARS
+    if op is sre.CATEGORY:
+        return category(str(arg))
+    if op is sre.IN:
+        bits, negate = 0, False
+        for item_op, item_arg in arg:
+            if item_op is sre.NEGATE:
+                negate = True
+            elif item_op is sre.RANGE:
+                low, high = item_arg
+                if high - low > 5000:
+                    bits |= _ALL_CHARS  # a huge range: no need to be exact
+                else:
+                    for code in range(low, high + 1):
+                        bits |= letters(code)
+            else:
+                inner = _char_class(item_op, item_arg)
+                if inner is None:
+                    return None
+                bits |= inner
+        return (_ALL_CHARS & ~bits | _BEYOND_BMP) if negate else bits
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -311,12 +379,19 @@ def backtracking_is_bounded(pattern: str) -> bool:
     patterns at many positions (see `leading_literals`), so it drops the limit for patterns
     this check passes and keeps a shared deadline between the tries.
 
-    Backtracking explodes in two ways, and both are refused: a repeat over anything longer
-    than one character (`(\\w+\\s+)*`, `(a|aa)+`), and two repeats with no required
-    literal between them (`\\w+\\s*\\w+`, `.*.*`), whose tries multiply. What is left tries
-    each length of a one-character repeat against the literal after it: a gap such as
-    `[^.;]{0,150}` costs at most its bound, `\\s+` at most the run of spaces. Back-references
-    and conditionals are refused too; so is anything the parser cannot read.
+    Backtracking multiplies when two unbounded repeats next to each other can take the same
+    characters (`\\w+\\s*\\w+`, `.*.*`): every split of the text between them is tried. So,
+    reading the pattern in order, each unbounded repeat's characters must be disjoint from
+    those of the unbounded repeats that can touch it (with only optional items, gaps or
+    characters both can take between them). `\\w+\\s+`, `\\s+(?:shall|will)\\s+` and
+    `(?:\\w+\\s+){0,3}` pass, since a word character can never be a space. A bounded gap
+    such as `[^.;]{0,150}` tries at most its bound at each split, so a few gaps in a row
+    cost the product of their bounds at worst. A repeat of a group is allowed up to
+    `_MAX_GROUP_REPEAT` times, without alternatives inside (`(a|aa)+` is refused) and with
+    the same check across the join of two rounds. Back-references, conditionals and
+    anything the parser cannot read are refused. Character sets are exact on the Basic
+    Multilingual Plane and generous beyond it. A wrong answer costs speed, never
+    correctness: an unsafe pattern keeps the time limit on every try.
     """
     import re._constants as sre
     import re._parser as sre_parse
@@ -325,46 +400,65 @@ def backtracking_is_bounded(pattern: str) -> bool:
         parsed = sre_parse.parse(widen_sentence_gaps(pattern), 0)  # as compile_regex compiles it
     except Exception:  # noqa: BLE001 - `regex` syntax the standard parser does not know
         return False
-    one_character = (sre.LITERAL, sre.NOT_LITERAL, sre.IN, sre.ANY, sre.CATEGORY)
-    refused = _Shape(False, False, False, False)
-    neutral = _Shape(True, False, False, False)
+    repeats = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
-    def item(op, arg) -> _Shape:
-        if op is sre.LITERAL:
-            return _Shape(True, False, False, True)
-        if op in one_character or op is sre.AT:
-            return neutral
-        if op in (sre.ASSERT, sre.ASSERT_NOT):
-            return neutral if sequence(arg[1]).ok else refused  # zero-width; its own tries
-        if op is sre.SUBPATTERN:
-            return sequence(arg[-1])
-        if op is sre.ATOMIC_GROUP:
-            return sequence(arg)
-        if op is sre.BRANCH:
-            shapes = [sequence(branch) for branch in arg[1]]
-            return _Shape(all(s.ok for s in shapes), any(s.head for s in shapes), any(s.tail for s in shapes), all(s.literal for s in shapes))
-        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-            low, high, body = arg
-            if high <= 1:  # an optional piece
-                inner = sequence(body)
-                return _Shape(inner.ok, inner.head, inner.tail, inner.literal and low >= 1)
-            if len(body.data) != 1 or body.data[0][0] not in one_character:
-                return refused
-            return _Shape(True, True, True, body.data[0][0] is sre.LITERAL and low >= 1)
-        return refused  # back-references, conditionals, anything unknown
+    class Unsafe(Exception):
+        pass
 
-    def sequence(items) -> _Shape:
-        ok, head, open_repeat, literal = True, False, False, False
+    def sequence(items, touching: int, in_group_repeat: bool) -> int:
+        """The characters repeats at the end of `items` can take (what the next item touches)."""
         for op, arg in items:
-            shape = item(op, arg)
-            if not shape.ok or (shape.head and open_repeat):
-                return refused
-            head = head or (shape.head and not literal)
-            open_repeat = shape.tail if shape.literal else (open_repeat or shape.tail)
-            literal = literal or shape.literal
-        return _Shape(ok, head, open_repeat, literal)
+            touching = item(op, arg, touching, in_group_repeat)
+        return touching
 
-    return sequence(parsed).ok
+    def item(op, arg, touching: int, in_group_repeat: bool) -> int:
+        if op is sre.AT:
+            return touching
+        if op in (sre.ASSERT, sre.ASSERT_NOT):
+            sequence(arg[1], 0, False)  # tried on its own; it takes no characters
+            return touching
+        single = _char_class(op, arg)
+        if single is not None:
+            # One required character: if repeats before it cannot take it, they end here.
+            return touching if single & touching else 0
+        if op is sre.SUBPATTERN:
+            return sequence(arg[-1], touching, in_group_repeat)
+        if op is sre.ATOMIC_GROUP:
+            return sequence(arg, touching, in_group_repeat)
+        if op is sre.BRANCH:
+            if in_group_repeat:
+                raise Unsafe  # (a|aa){0,9}: rounds can split the same text many ways
+            out = 0
+            for branch in arg[1]:
+                out |= sequence(branch, touching, in_group_repeat)
+            return out
+        if op in repeats:
+            low, high, body = arg
+            chars = _char_class(*body.data[0]) if len(body.data) == 1 else None
+            if high <= 1:  # optional: what follows may touch what came before it
+                out = sequence(body, touching, in_group_repeat)
+                return out | touching if low == 0 else out
+            if chars is not None:
+                if high <= _LONGEST_BOUNDED_GAP:
+                    # A gap such as [^.;]{0,150} tries at most its bound at each split: it
+                    # neither multiplies the tries nor parts the repeats around it.
+                    return touching
+                if chars & touching:
+                    raise Unsafe
+                return (touching | chars) if low == 0 else chars
+            if high > _MAX_GROUP_REPEAT or in_group_repeat:
+                raise Unsafe
+            first = sequence(body, touching, True)
+            # The end of one round touches the start of the next.
+            looped = sequence(body, touching | first, True)
+            return (touching | looped) if low == 0 else looped
+        raise Unsafe  # back-references, conditionals, anything unknown
+
+    try:
+        sequence(parsed, 0, False)
+    except Unsafe:
+        return False
+    return True
 
 
 class LiteralIndex:
