@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import re._constants as sre
+import re._parser as sre_parse
+
 import ahocorasick
 import regex
 
@@ -75,6 +78,19 @@ def compile_regex(pattern: str, language: str):
     return regex.compile(widen_sentence_gaps(pattern), regex.IGNORECASE | regex.VERSION0)
 
 
+@lru_cache(maxsize=4096)
+def _parse(pattern: str):
+    """`pattern` read by the standard library's regex parser, or None for `regex`-only syntax.
+
+    The pattern readers below (required and leading literals, case folding, backtracking)
+    share this one parse; none of them modifies it.
+    """
+    try:
+        return sre_parse.parse(pattern, 0)
+    except Exception:  # noqa: BLE001 - `regex` syntax the standard parser does not know
+        return None
+
+
 # Literal runs shorter than this make a weak filter: most clauses contain them anyway.
 _MIN_LITERAL = 3
 
@@ -90,14 +106,10 @@ def required_literals(pattern: str) -> tuple[tuple[str, ...], ...] | None:
     is read with the standard library's parser; a pattern it cannot read, or one without
     a usable literal, gets None and is always run.
     """
-    import re._constants as sre
-    import re._parser as sre_parse
-
     for placeholder in PLACEHOLDERS:
         pattern = pattern.replace(placeholder, "(?:.+)")  # aliases differ per document
-    try:
-        parsed = sre_parse.parse(pattern, 0)
-    except Exception:  # noqa: BLE001 - `regex` syntax the standard parser does not know
+    parsed = _parse(pattern)
+    if parsed is None:
         return None
 
     def usable(group: frozenset[str]) -> bool:
@@ -171,14 +183,10 @@ def matches_folded(pattern: str) -> bool:
     literals, negated literals and ranges hold no upper-case letter finds the same spans in
     the lower-cased text (the runner uses this only when lower-casing keeps every offset).
     """
-    import re._constants as sre
-    import re._parser as sre_parse
-
     if _SCOPED_FLAGS.search(pattern):
         return False  # (?-i:...) asks for case to matter somewhere
-    try:
-        parsed = sre_parse.parse(pattern, 0)
-    except Exception:  # noqa: BLE001 - `regex` syntax the standard parser does not know
+    parsed = _parse(pattern)
+    if parsed is None:
         return False
 
     def lower_only(code: int) -> bool:
@@ -236,14 +244,10 @@ def leading_literals(pattern: str) -> frozenset[str] | None:
     cased non-ASCII letter (lower-casing and the regex's case folding could disagree) or with
     a party placeholder (its text differs per document).
     """
-    import re._constants as sre
-    import re._parser as sre_parse
-
     if any(placeholder in pattern for placeholder in PLACEHOLDERS):
         return None
-    try:
-        parsed = sre_parse.parse(pattern, 0)
-    except Exception:  # noqa: BLE001 - `regex` syntax the standard parser does not know
+    parsed = _parse(pattern)
+    if parsed is None:
         return None
     zero_width = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 
@@ -322,7 +326,6 @@ def _categories() -> dict:
 
 def _char_class(op, arg) -> int | None:
     """The characters a one-character item can match, as bits (both cases of a letter), or None."""
-    import re._constants as sre
 
     def letters(code: int) -> int:
         ch = chr(code)
@@ -393,12 +396,8 @@ def backtracking_is_bounded(pattern: str) -> bool:
     Multilingual Plane and generous beyond it. A wrong answer costs speed, never
     correctness: an unsafe pattern keeps the time limit on every try.
     """
-    import re._constants as sre
-    import re._parser as sre_parse
-
-    try:
-        parsed = sre_parse.parse(widen_sentence_gaps(pattern), 0)  # as compile_regex compiles it
-    except Exception:  # noqa: BLE001 - `regex` syntax the standard parser does not know
+    parsed = _parse(widen_sentence_gaps(pattern))  # as compile_regex compiles it
+    if parsed is None:
         return False
     repeats = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
