@@ -585,23 +585,32 @@ def _save_reproducibly(document, path: Path) -> None:
             target.writestr(fixed, source.read(info.filename))
 
 
-def build_japanese_docx(contract: dict, path: Path) -> None:
-    """第%1条 on level 0 (the article heading), ２ on level 1 (later 項), （１） on level 2 (号)."""
-    from docx.shared import Pt
+def _build_numbered_docx(contract: dict, path: Path, font: str | None, numbering_id: int, levels: list[dict], heading_text, add_paragraphs) -> None:
+    """Title, preamble, articles whose headings Word numbers at level 0, closing lines.
 
-    document = _new_document("ＭＳ 明朝")
-    num_id = _add_numbering(document, 90, 90, [
-        {"start": 1, "format": "decimal", "text": "第%1条", "suff": "nothing", "left": 0, "hanging": 0},
-        {"start": 2, "format": "decimalFullWidth", "text": "%2", "suff": "space", "left": 210, "hanging": 210},
-        {"start": 1, "format": "decimalFullWidth", "text": "（%3）", "suff": "nothing", "left": 630, "hanging": 420},
-    ])
+    `add_paragraphs(document, num_id, paragraphs)` writes an article's body: that is where
+    the Japanese and English drafting styles differ.
+    """
+    document = _new_document(font)
+    num_id = _add_numbering(document, numbering_id, numbering_id, levels)
     _title(document, contract["title"])
     for text in contract["preamble"]:
         document.add_paragraph(text)
     for heading, paragraphs in contract["articles"]:
         article = document.add_paragraph()
-        article.add_run(f"（{heading}）").bold = True
+        article.add_run(heading_text(heading)).bold = True
         _number_paragraph(article, num_id, 0)
+        add_paragraphs(document, num_id, paragraphs)
+    for text in contract["closing"]:
+        document.add_paragraph(text)
+    _save_reproducibly(document, path)
+
+
+def build_japanese_docx(contract: dict, path: Path) -> None:
+    """第%1条 on level 0 (the article heading), ２ on level 1 (later 項), （１） on level 2 (号)."""
+    from docx.shared import Pt
+
+    def add_paragraphs(document, num_id: int, paragraphs) -> None:
         first = True
         for paragraph in paragraphs:
             if isinstance(paragraph, list):
@@ -614,30 +623,27 @@ def build_japanese_docx(contract: dict, path: Path) -> None:
                 first = False
             else:
                 _number_paragraph(added, num_id, 1)
-    for text in contract["closing"]:
-        document.add_paragraph(text)
-    _save_reproducibly(document, path)
+
+    levels = [
+        {"start": 1, "format": "decimal", "text": "第%1条", "suff": "nothing", "left": 0, "hanging": 0},
+        {"start": 2, "format": "decimalFullWidth", "text": "%2", "suff": "space", "left": 210, "hanging": 210},
+        {"start": 1, "format": "decimalFullWidth", "text": "（%3）", "suff": "nothing", "left": 630, "hanging": 420},
+    ]
+    _build_numbered_docx(contract, path, "ＭＳ 明朝", 90, levels, lambda heading: f"（{heading}）", add_paragraphs)
 
 
 def build_english_docx(contract: dict, path: Path) -> None:
     """Articles numbered `%1.` (level 0) and sections `%1.%2` (level 1) by Word, not typed."""
-    document = _new_document(None)
-    num_id = _add_numbering(document, 91, 91, [
-        {"start": 1, "format": "decimal", "text": "%1.", "suff": "tab", "left": 360, "hanging": 360},
-        {"start": 1, "format": "decimal", "text": "%1.%2", "suff": "tab", "left": 720, "hanging": 720},
-    ])
-    _title(document, contract["title"])
-    for text in contract["preamble"]:
-        document.add_paragraph(text)
-    for heading, paragraphs in contract["articles"]:
-        article = document.add_paragraph()
-        article.add_run(heading).bold = True
-        _number_paragraph(article, num_id, 0)
+
+    def add_paragraphs(document, num_id: int, paragraphs) -> None:
         for paragraph in paragraphs:
             _number_paragraph(document.add_paragraph(paragraph), num_id, 1)
-    for text in contract["closing"]:
-        document.add_paragraph(text)
-    _save_reproducibly(document, path)
+
+    levels = [
+        {"start": 1, "format": "decimal", "text": "%1.", "suff": "tab", "left": 360, "hanging": 360},
+        {"start": 1, "format": "decimal", "text": "%1.%2", "suff": "tab", "left": 720, "hanging": 720},
+    ]
+    _build_numbered_docx(contract, path, None, 91, levels, lambda heading: heading, add_paragraphs)
 
 
 # --------------------------------------------------------------------------- PDF
