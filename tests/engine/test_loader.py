@@ -146,7 +146,8 @@ def test_a_user_pack_list_replaces_the_built_in_list_of_that_name(tmp_path):
     ("patterns", "rule", "code", "where"),
     [
         (None, SHARED_LIST_RULE.replace("'@confidentiality-duty', ", "'@no-such-list', "), "E211", ("duty-of-confidence.yaml", 8)),
-        ("my-list:\n  en: ['(unclosed']\n", SHARED_LIST_RULE, "E206", ("patterns.yaml", 2)),
+        # Reported once, where it is written, not again for each rule that uses the list.
+        ("confidentiality-duty:\n  en: ['(unclosed']\n  ja: ['x']\n", SHARED_LIST_RULE, "E206", ("patterns.yaml", 2)),
         ("My List:\n  en: ['x']\n", SHARED_LIST_RULE, "E203", ("patterns.yaml", 1)),
         ("only-english:\n  en: ['\\bx\\b']\n", SHARED_LIST_RULE.replace("ja:\n  regex: ['@confidentiality-duty']", "ja:\n  regex: ['@only-english']"), "E211", ("duty-of-confidence.yaml", 10)),
     ],

@@ -316,15 +316,16 @@ def _parse_language_block(path: Path, block, lang: str, problems: list[RuleProbl
         if key not in schema.LANG_KEYS:
             problems.append(RuleProblem(file, _line(block, key), "E202", f"unknown key {key!r} in `{lang}`"))
     phrases = _str_list(path, block, "phrases", problems)
-    regexes, unless, inside, not_inside, requires = (
-        _expand_shared(path, block, key, lang, _str_list(path, block, key, problems), shared, problems)
-        for key in ("regex", "unless", "inside", "not_inside", "requires")
-    )
-    for key, values in (("regex", regexes), ("unless", unless), ("inside", inside), ("not_inside", not_inside), ("requires", requires)):
+    expanded: dict[str, tuple[str, ...]] = {}
+    for key in ("regex", "unless", "inside", "not_inside", "requires"):
+        values = _str_list(path, block, key, problems)
         for value in values:
-            error = check_regex(value, lang)
+            # A shared list's patterns were checked where they are written, in patterns.yaml.
+            error = None if value.startswith("@") else check_regex(value, lang)
             if error:
                 problems.append(RuleProblem(file, _line(block, key), "E206", f"invalid regular expression in `{lang}.{key}` {value!r}: {error}"))
+        expanded[key] = _expand_shared(path, block, key, lang, values, shared, problems)
+    regexes, unless, inside, not_inside, requires = expanded.values()
     patterns_raw = block.get("patterns") or []
     patterns: list[tuple[dict, ...]] = []
     if not isinstance(patterns_raw, list):
