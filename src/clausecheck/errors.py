@@ -94,6 +94,8 @@ CODES = {
     "E209": "fixture problem",
     "E210": "regular expression timed out",
     "E211": "unknown shared pattern list",
+    "E212": "malformed lexicon entry (rules/lexicon/)",
+    "E213": "a `when:` names a statement feature value the lexicon does not have",
     "E300": "internal error while checking",
     "E301": "worker died or timed out",
     "E302": "output could not be written",

@@ -247,9 +247,12 @@ class Finding:
     references: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     question: str = ""
+    # The statement features that matched (rules written with `when:`), e.g. {"actor": "B",
+    # "modality": ["obligation"], "action": ["assign"], "consideration": ["free"], "favours": "A"}.
+    explanation: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {
+        out = {
             "id": self.id,
             "rule": self.rule,
             "topic": self.topic,
@@ -264,6 +267,9 @@ class Finding:
             "references": list(self.references),
             "evidence": [e.as_dict() for e in self.evidence],
         }
+        if self.explanation:
+            out["explanation"] = self.explanation
+        return out
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,16 @@ import yaml
 
 from clausecheck.engine import schema
 from clausecheck.engine.compiler import check_regex, check_token_pattern
-from clausecheck.engine.schema import LanguageBlock, PartySpec, Profile, QuantitySpec, Rule
+from clausecheck.engine.schema import LanguageBlock, PartySpec, Profile, QuantitySpec, Rule, StatementPattern
 from clausecheck.errors import RuleError, RuleProblem
+from clausecheck.statements.lexicon import Lexicon, load_lexicon
 
 PROFILES_FILE = "profiles.yaml"
 PARTIES_FILE = "parties.yaml"
 PATTERNS_FILE = "patterns.yaml"  # lists of regexes that several rules share, used as '@name'
 RULE_SUFFIXES = (".yaml", ".yml")
 RESERVED_FILES = {PROFILES_FILE, PARTIES_FILE, PATTERNS_FILE}
+LEXICON_DIR = "lexicon"  # rules/lexicon/<feature>.yaml: the cue words of statement features
 _RE_LIST_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -90,6 +92,7 @@ class RulePack:
     party_words: dict[str, dict[str, tuple[str, ...]]]
     version: str
     sources: list[str] = field(default_factory=list)
+    lexicon: Lexicon = field(default_factory=lambda: Lexicon({}))
 
     def active(self) -> list[Rule]:
         return [rule for rule in self.rules.values() if not rule.disabled]
@@ -109,14 +112,26 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
     # Shared lists first: a user pack's rule may use a built-in list, and a user pack's list
     # of the same name replaces the built-in one.
     shared: dict[str, dict[str, tuple[str, ...]]] = {}
+    lexicon_entries: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
     for directory, _origin in dirs:
         if (directory / PATTERNS_FILE).is_file():
             shared.update(_parse_shared_lists(directory / PATTERNS_FILE, problems))
+        if (directory / LEXICON_DIR).is_dir():
+            # A user pack's lexicon adds values and cue words to the built-in one.
+            lexicon_problems: list = []
+            found = load_lexicon(directory / LEXICON_DIR, lexicon_problems)
+            problems.extend(RuleProblem(*p) for p in lexicon_problems)
+            for feature, values in found.entries.items():
+                for value, cues in values.items():
+                    merged = lexicon_entries.setdefault(feature, {}).setdefault(value, {})
+                    for language, words in cues.items():
+                        merged[language] = tuple(dict.fromkeys(merged.get(language, ()) + words))
+    lexicon = Lexicon(lexicon_entries)
     for directory, origin in dirs:
         if not directory.is_dir():
             problems.append(RuleProblem(str(directory), 1, "E200", "rule folder not found"))
             continue
-        pack_rules, pack_profiles, pack_parties = _load_pack(directory, origin, problems, digest, shared)
+        pack_rules, pack_profiles, pack_parties = _load_pack(directory, origin, problems, digest, shared, lexicon)
         rules.update(pack_rules)  # later packs override earlier ones by id
         profiles.update(pack_profiles)
         for key, value in pack_parties.items():
@@ -128,14 +143,19 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
     if problems:
         raise RuleError(f"{len(problems)} problem(s) in rule packs", problems=problems)
     version = f"{len(rules)}r-{digest.hexdigest()[:12]}"
-    return RulePack(rules, profiles, party_words, version, [str(d) for d, _ in dirs])
+    return RulePack(rules, profiles, party_words, version, [str(d) for d, _ in dirs], lexicon)
 
 
-def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest, shared: dict):
+def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest, shared: dict, lexicon: Lexicon | None = None):
     rules: dict[str, Rule] = {}
     profiles: dict[str, Profile] = {}
     parties: dict = {}
     files = sorted(p for p in directory.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file())
+    for path in sorted((directory / LEXICON_DIR).glob("*")) if (directory / LEXICON_DIR).is_dir() else ():
+        if path.is_file():
+            digest.update(path.relative_to(directory).as_posix().encode())
+            digest.update(path.read_bytes())
+    files = [p for p in files if LEXICON_DIR not in p.relative_to(directory).parts[:-1]]
     first_file_of_id: dict[str, Path] = {}
     for path in files:
         digest.update(path.relative_to(directory).as_posix().encode())
@@ -156,7 +176,7 @@ def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest
             problems.append(RuleProblem(str(path), 1, "E205", f"duplicate rule id {path.stem!r} (also in {first_file_of_id[path.stem]})"))
             continue
         first_file_of_id[path.stem] = path
-        rule = parse_rule(path, data, problems, origin, shared)
+        rule = parse_rule(path, data, problems, origin, shared, lexicon)
         if rule is not None:
             rules[rule.id] = rule
     return rules, profiles, parties
@@ -196,7 +216,7 @@ def _str_list(path: Path, owner, key: str, problems: list[RuleProblem]) -> tuple
     return tuple(str(v) for v in value)
 
 
-def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "built-in", shared: dict | None = None) -> Rule | None:
+def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "built-in", shared: dict | None = None, lexicon: Lexicon | None = None) -> Rule | None:
     """Validate one rule file's data; append problems and return None when it is unusable."""
     before = len(problems)
     file = str(path)
@@ -276,8 +296,11 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
             block = _parse_language_block(path, data[lang], lang, problems, data, kind, shared or {})
             if block is not None:
                 languages[lang] = block
-    if not languages and not disabled:
-        problems.append(RuleProblem(file, getattr(data, "line", 1), "E203", "a rule needs at least one language block (`en:` or `ja:`)"))
+    when = _parse_when(path, data, problems, lexicon) if "when" in data else ()
+    if not languages and not when and not disabled:
+        problems.append(RuleProblem(file, getattr(data, "line", 1), "E203", "a rule needs `when:` or at least one language block (`en:` or `ja:`)"))
+    if party is not None and party.favours in ("auto", "holder", "beneficiary", "actor") and not when:
+        problems.append(RuleProblem(file, _line(data, "party"), "E203", f"`party.favours: {party.favours}` needs a `when:` (it reads the statement)"))
 
     if len(problems) > before:
         return None
@@ -297,6 +320,7 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
         languages=languages,
         party=party,
         quantity=quantity,
+        when=when,
         in_definitions=bool(data.get("in_definitions", False)),
         max_evidence=int(data.get("max_evidence", 3)),
         topic_evidence=bool(data.get("topic_evidence", True)),
@@ -305,6 +329,62 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
         line=getattr(data, "line", 1),
         origin=origin,
     )
+
+
+def _parse_when(path: Path, data, problems: list[RuleProblem], lexicon: Lexicon | None) -> tuple[StatementPattern, ...]:
+    """`when:` — one mapping, or a list of alternatives — checked against the lexicon's values."""
+    file = str(path)
+    value = data["when"]
+    alternatives = value if isinstance(value, list) else [value]
+    patterns: list[StatementPattern] = []
+    for alternative in alternatives:
+        line = getattr(alternative, "line", _line(data, "when"))
+        if not isinstance(alternative, dict) or not alternative:
+            problems.append(RuleProblem(file, line, "E203", "`when` must be a mapping of statement features (or a list of them)"))
+            continue
+        for key in alternative:
+            if key not in schema.WHEN_KEYS:
+                problems.append(RuleProblem(file, _line(alternative, key), "E202", f"unknown key {key!r} in `when` (use {', '.join(sorted(schema.WHEN_KEYS))})"))
+        actor = alternative.get("actor", "any")
+        if actor not in schema.ACTOR_VALUES:
+            problems.append(RuleProblem(file, _line(alternative, "actor"), "E203", f"`when.actor` must be one of {', '.join(schema.ACTOR_VALUES)}"))
+        proviso = alternative.get("proviso")
+        if proviso is not None and not isinstance(proviso, bool):
+            problems.append(RuleProblem(file, _line(alternative, "proviso"), "E203", "`when.proviso` must be true or false"))
+        required = _feature_values(path, alternative, problems, lexicon)
+        also = alternative.get("also")
+        if also is not None:
+            if isinstance(also, dict):
+                also = [also]
+            for extra in also if isinstance(also, list) else []:
+                required += _feature_values(path, extra, problems, lexicon) if isinstance(extra, dict) else ()
+        excluded: tuple = ()
+        if "not" in alternative:
+            if isinstance(alternative["not"], dict):
+                excluded = _feature_values(path, alternative["not"], problems, lexicon)
+            else:
+                problems.append(RuleProblem(file, _line(alternative, "not"), "E203", "`when.not` must be a mapping of statement features"))
+        if not required:
+            problems.append(RuleProblem(file, line, "E203", "`when` needs at least one feature (modality, action, object, consideration, time, condition)"))
+        patterns.append(StatementPattern(required, excluded, str(actor), proviso))
+    return tuple(patterns)
+
+
+def _feature_values(path: Path, owner, problems: list[RuleProblem], lexicon: Lexicon | None) -> tuple[tuple[str, frozenset[str]], ...]:
+    out = []
+    for feature in schema.STATEMENT_FEATURES:
+        if feature not in owner:
+            continue
+        values = _str_list(path, owner, feature, problems)
+        known = set(lexicon.values(feature)) if lexicon is not None else set(values)
+        for value in values:
+            if value not in known:
+                problems.append(RuleProblem(str(path), _line(owner, feature), "E213", f"`{feature}: {value}` is not in rules/lexicon/{feature}.yaml (known: {', '.join(sorted(known))})"))
+        out.append((feature, frozenset(values)))
+    for key in owner:
+        if key not in schema.STATEMENT_FEATURES and key not in schema.WHEN_KEYS:
+            problems.append(RuleProblem(str(path), _line(owner, key), "E202", f"unknown statement feature {key!r}"))
+    return tuple(out)
 
 
 def _parse_language_block(path: Path, block, lang: str, problems: list[RuleProblem], parent, kind, shared: dict) -> LanguageBlock | None:
@@ -430,8 +510,27 @@ def _parse_party_words(path: Path, data, problems: list[RuleProblem]) -> dict:
         return {}
     out: dict[str, dict[str, tuple[str, ...]]] = {}
     for key, value in data.items():
-        if key not in ("mutual_subjects", "subject_markers", "generic_aliases", "conditional_clauses", "holder_markers"):
+        if key not in ("mutual_subjects", "subject_markers", "generic_aliases", "conditional_clauses", "holder_markers", "conventional_parties"):
             problems.append(RuleProblem(file, _line(data, key), "E202", f"unknown key {key!r}"))
             continue
+        if key == "conventional_parties":
+            out[key] = _conventional_parties(path, value, problems)
+            continue
         out[key] = {lang: _str_list(path, value, lang, problems) for lang in schema.LANGUAGES} if isinstance(value, dict) else {}
+    return out
+
+
+def _conventional_parties(path: Path, value, problems: list[RuleProblem]) -> dict:
+    """`conventional_parties: {en: [[[we, us], [you]], ...]}` — pairs of sides, each a list of words."""
+    out: dict[str, tuple] = {}
+    for lang in schema.LANGUAGES:
+        pairs = value.get(lang, []) if isinstance(value, dict) else None
+        good = isinstance(pairs, list) and all(
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(side, list) and side and all(isinstance(w, str) for w in side) for side in pair)
+            for pair in pairs
+        )
+        if not good:
+            problems.append(RuleProblem(str(path), _line(value, lang) if isinstance(value, dict) else 1, "E203", "`conventional_parties` maps en/ja to a list of [[words of one side], [words of the other]]"))
+            continue
+        out[lang] = tuple((tuple(a), tuple(b)) for a, b in pairs)
     return out

@@ -23,7 +23,7 @@ The words for all of these come from rules/parties.yaml, so a lawyer can extend 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import regex
@@ -230,6 +230,68 @@ def subject_of(sentence: str, index: PartyIndex, match_offset: int | None = None
     if index.language == "ja":
         return _ja_subject(sentence, index, match_offset)
     return _en_subject(sentence, index, match_offset) or _holder(sentence, index)
+
+
+# A conventional word counts as a side only when it is the subject of this many sentences.
+_MIN_CONVENTIONAL_SUBJECTS = 2
+
+
+def with_conventional_parties(document: Document, words: dict) -> Document:
+    """`document` with the sides its conventional words name (parties.yaml `conventional_parties`).
+
+    Terms of service define 当社 (or "we") and call the other side お客様 ("you") without ever
+    defining it; a template may use 甲 and 乙 and never say who they are. When the words of both
+    sides are each the subject of sentences, the side whose word a defined party already has
+    joins that party and the other side becomes (or joins) the other party. A Document is
+    never changed: a new one is returned.
+    """
+    pairs = words.get("conventional_parties", {}).get(document.language, ())
+    if not pairs or len(document.parties) > 2:
+        return document
+    parties = list(document.parties)
+    changed = False
+    for side_a, side_b in pairs:
+        used_a = [w for w in side_a if _subject_count(document.text, w, document.language) >= _MIN_CONVENTIONAL_SUBJECTS]
+        used_b = [w for w in side_b if _subject_count(document.text, w, document.language) >= _MIN_CONVENTIONAL_SUBJECTS]
+        if not used_a or not used_b:
+            continue
+        known = {a.casefold(): p.id for p in parties for a in p.all_names}
+        owner_a = next((known[w.casefold()] for w in side_a if w.casefold() in known), None)
+        owner_b = next((known[w.casefold()] for w in side_b if w.casefold() in known), None)
+        if owner_a is not None and owner_a == owner_b:
+            continue
+        for side_words, owner in ((used_a, owner_a), (used_b, owner_b)):
+            if owner is None:
+                others = [p for p in parties if p.id not in (owner_a, owner_b)]
+                if len(parties) >= 2 and others:
+                    owner = others[0].id
+                elif len(parties) < 2:
+                    owner = chr(ord("A") + len(parties))
+                    parties.append(Party(owner, (), ()))
+                else:
+                    continue
+                if side_words is used_a:
+                    owner_a = owner
+                else:
+                    owner_b = owner
+            position = next(i for i, p in enumerate(parties) if p.id == owner)
+            party = parties[position]
+            new_aliases = tuple(w for w in side_words if w.casefold() not in {a.casefold() for a in party.all_names})
+            if new_aliases:
+                parties[position] = replace(party, aliases=party.aliases + new_aliases)
+                changed = True
+    return replace(document, parties=tuple(parties)) if changed else document
+
+
+@lru_cache(maxsize=256)
+def _subject_pattern(word: str, language: str):
+    if language == "en":
+        return regex.compile(rf"(?<![\w]){regex.escape(word)}\s+(?:shall|may|will|must|agree|are|have|can|acknowledge|represent|warrant)\b", regex.IGNORECASE)
+    return regex.compile(rf"{regex.escape(word)}(?:は|が|も|に対し|の)")
+
+
+def _subject_count(text: str, word: str, language: str) -> int:
+    return sum(1 for _ in zip(range(_MIN_CONVENTIONAL_SUBJECTS), _subject_pattern(word, language).finditer(text)))
 
 
 def resolve_party(document: Document, wanted: str | None) -> str | None:

@@ -21,9 +21,10 @@ from clausecheck.engine import quantities
 from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage, backtracking_is_bounded, compile_folded, compile_regex, compile_rules, expand_placeholders, matches_folded
 from clausecheck.engine.contract_type import detect_contract_type
 from clausecheck.engine.loader import RulePack
-from clausecheck.engine.parties import MUTUAL, PartyIndex, build_index, resolve_party, subject_of
-from clausecheck.engine.schema import TOPICS, Rule
+from clausecheck.engine.parties import MUTUAL, PartyIndex, build_index, resolve_party, subject_of, with_conventional_parties
+from clausecheck.engine.schema import TOPICS, LanguageBlock, Rule, StatementPattern
 from clausecheck.lang import NormalisedText, normalise, pipeline, split_for_tokeniser
+from clausecheck.statements import Statement, statements_of
 from clausecheck.model import (
     SEVERITY_ORDER,
     Clause,
@@ -76,6 +77,11 @@ class _Hit:
     end: int
     subject: str | None = None
     favours: str | None = None
+    statement: Statement | None = None  # set when a `when:` pattern matched a statement
+    pattern: StatementPattern | None = None
+
+
+_NO_BLOCK = LanguageBlock()
 
 
 @dataclass
@@ -90,6 +96,8 @@ class Engine:
     def __init__(self, pack: RulePack):
         self.pack = pack
         self._compiled: dict[tuple[str, frozenset | None], CompiledLanguage] = {}
+        # Rules written on statements; `when:` holds in every language the lexicon covers.
+        self.statement_rules = [r for r in pack.active() if r.when]
 
     def compiled(self, language: str, only: frozenset[str] | None = None) -> CompiledLanguage:
         key = (language, only)
@@ -100,6 +108,7 @@ class Engine:
 
     def check(self, document: Document, options: CheckOptions | None = None) -> Report:
         options = options or CheckOptions()
+        document = with_conventional_parties(document, self.pack.party_words)
         warnings: list[Warning] = list(document.warnings)
         if options.contract_type and options.contract_type != "auto":
             contract_type = ContractType(options.contract_type, 1.0, "option")
@@ -124,6 +133,8 @@ class Engine:
             aliases = placeholder_cache.setdefault(unit.language, _placeholder_aliases(index, perspective))
             for rule, start, end in self._match_unit(unit, compiled, aliases, warnings):
                 hit = _Hit(rule, unit, start, end)
+                self._judge(hit, document, index, aliases, outcomes)
+            for hit in self._statement_hits(unit, options.only_rules):
                 self._judge(hit, document, index, aliases, outcomes)
 
         unreadable = document.unreadable
@@ -195,11 +206,27 @@ class Engine:
             except TimeoutError:
                 warnings.append(Warning("W210", f"rule {rule.id}: a regular expression took longer than {REGEX_TIMEOUT_SECONDS}s and was skipped ({rule.path})"))
 
+    def _statement_hits(self, unit: _Unit, only: frozenset[str] | None):
+        """A hit for each statement of the clause that a rule's `when:` pattern describes."""
+        rules = [r for r in self.statement_rules if only is None or r.id in only]
+        if not rules:
+            return
+        lexicon = self.pack.lexicon.compiled(unit.language)
+        for statement in statements_of(unit.norm.text, unit.sentences, lexicon):
+            if not statement.cues:
+                continue
+            features = statement.features()
+            for rule in rules:
+                for pattern in rule.when:
+                    if pattern.matches(features, statement.proviso):
+                        yield _Hit(rule, unit, statement.start, statement.end, statement=statement, pattern=pattern)
+                        break
+
     # -- judging one hit --------------------------------------------------------------
 
     def _judge(self, hit: _Hit, document: Document, index: PartyIndex, aliases: dict[str, str], outcomes: dict[str, _RuleOutcome]) -> None:
         rule, unit = hit.rule, hit.unit
-        block = rule.languages[unit.language]
+        block = rule.languages.get(unit.language) or _NO_BLOCK
         sentence_start, sentence_end = _sentence_around(unit, hit.start)
         sentence = unit.norm.text[sentence_start:sentence_end]
         if not rule.in_definitions and _RE_DEFINITION_SENTENCE.search(sentence):
@@ -223,7 +250,10 @@ class Engine:
             return
         if rule.kind == "conditional" and _scope_search(rule.scope, block.requires, scope_text, unit.language, aliases):
             return
-        if rule.party is not None:
+        if hit.statement is not None:
+            if not _statement_party(hit, index, unit.norm.text[sentence_start:sentence_end], sentence_start):
+                return
+        elif rule.party is not None:
             subject = subject_of(sentence, index, hit.start - sentence_start)
             if subject is None and hit.end > sentence_end:
                 # The match began in a heading line; its sentence is where it ends.
@@ -311,9 +341,102 @@ class Engine:
                     kind, severity = "note", "info"
             evidence = _evidence_list(document, hits, limit=rule.max_evidence)
             first = min(_original_offset(h.unit, h.start) for h in hits)
-            drafts.append((SEVERITY_ORDER[severity], first, _finding_fields(rule, kind, severity, favours, evidence, language)))
+            fields = _finding_fields(rule, kind, severity, favours, evidence, language)
+            fields["explanation"] = _explanation(hits, favours)
+            drafts.append((SEVERITY_ORDER[severity], first, fields))
         drafts.sort(key=lambda item: (-item[0], item[1], item[2]["rule"]))
         return [Finding(id=f"F{i}", **fields) for i, (_, _, fields) in enumerate(drafts, start=1)]
+
+
+def _explanation(hits: list[_Hit], favours: str | None) -> dict:
+    """The statement features behind a finding (DESIGN.md §8): what the first matching
+    statement says, feature by feature, and whom that favours."""
+    hit = next((h for h in sorted(hits, key=lambda h: (h.unit.clause.start, h.start)) if h.statement is not None), None)
+    if hit is None:
+        return {}
+    out: dict = {"actor": hit.subject}
+    for feature in ("modality", "action", "object", "consideration", "time", "condition"):
+        asked = hit.pattern.values(feature)
+        said = hit.statement.values(feature)
+        values = sorted(said & asked) if asked else []
+        if values:
+            out[feature] = values
+    out["favours"] = favours
+    return out
+
+
+def _statement_party(hit: _Hit, index: PartyIndex, sentence: str, sentence_start: int) -> bool:
+    """Set the hit's actor and favoured party from its statement; False when the pattern's
+    `actor` condition does not hold (a mutual sentence where one party must act)."""
+    statement, pattern, rule = hit.statement, hit.pattern, hit.rule
+    # The actor is the subject of the clause that holds the pattern's action (a sentence may
+    # join two clauses with their own subjects): look from the first cue of the action.
+    anchor = None
+    for feature in ("action", "modality", "object"):
+        values = pattern.values(feature)
+        cue = statement.first(feature, values) if values else None
+        if cue is not None:
+            anchor = cue.start
+            break
+    offset = max(0, (anchor if anchor is not None else statement.start) - sentence_start)
+    subject = subject_of(sentence, index, offset)
+    if pattern.actor == "party" and (subject is None or subject == MUTUAL):
+        return False
+    if pattern.actor == "mutual" and subject != MUTUAL:
+        return False
+    if pattern.actor == "none" and subject is not None:
+        return False
+    hit.subject = subject
+    if rule.party is None:
+        return True
+    mode = rule.party.favours
+    if mode == "auto":
+        modalities = pattern.values("modality") & statement.values("modality")
+        mode = "holder" if "state" in modalities else "actor" if modalities & {"right", "exemption"} else "other"
+    holder = _holder_in(sentence, index)
+    if mode in ("subject", "actor"):
+        favours = subject
+    elif mode == "other":
+        favours = index.other(subject) if subject and subject != MUTUAL else None
+    elif mode == "holder":
+        favours = holder or subject
+    else:  # beneficiary
+        favours = _beneficiary_in(sentence, index, subject) or (index.other(subject) if subject and subject != MUTUAL else None)
+    if favours == MUTUAL:
+        favours = None
+    hit.favours = favours
+    return True
+
+
+def _holder_in(sentence: str, index: PartyIndex) -> str | None:
+    if index.holder_pattern is None:
+        return None
+    m = index.holder_pattern.search(sentence)
+    return index.party_id(m.group("alias")) if m else None
+
+
+_RECIPIENT_MARKERS = {
+    "ja": r"(?:に対し(?:て)?|へ|に)",
+    "en": r"(?:to|for|with|in\s+favou?r\s+of|on\s+behalf\s+of)\s+(?:the\s+)?",
+}
+
+
+@lru_cache(maxsize=256)
+def _recipient_pattern(alternation: str, language: str):
+    if language == "ja":
+        return regex.compile(f"(?P<alias>{alternation}){_RECIPIENT_MARKERS['ja']}")
+    return regex.compile(f"{_RECIPIENT_MARKERS['en']}(?P<alias>{alternation})(?![\\w])", regex.IGNORECASE)
+
+
+def _beneficiary_in(sentence: str, index: PartyIndex, subject: str | None) -> str | None:
+    """The party a sentence gives to (乙は甲に対し…開示する, "assigns to Company"), not its actor."""
+    if not index.alias_to_id:
+        return None
+    for m in _recipient_pattern(index.alternation, index.language).finditer(sentence):
+        party = index.party_id(m.group("alias"))
+        if party and party != subject:
+            return party
+    return None
 
 
 @lru_cache(maxsize=64)

@@ -28,14 +28,25 @@ KINDS = ("detect", "require", "risk", "conditional")
 SEVERITIES = ("high", "medium", "low", "info")
 SCOPES = ("sentence", "paragraph", "clause", "document")
 LANGUAGES = ("en", "ja")
-FAVOURS = ("subject", "other")
+# Who a one-sided clause favours: the party the sentence is about (`subject`, also `actor`),
+# the other side, the party that holds what the sentence gives (`holder`: 成果は甲に帰属する),
+# the party it is given to (`beneficiary`: 乙は甲に対し開示する), or — for statement rules —
+# `auto`: from the modality, a right or a release favours the actor, a duty or a prohibition
+# the other side, a state of ownership the holder.
+FAVOURS = ("subject", "other", "actor", "holder", "beneficiary", "auto")
 QUANTITY_TYPES = ("duration", "amount", "percent")
 
 TOP_KEYS = {
     "id", "kind", "topic", "severity", "scope", "applies_to", "title", "message", "why",
     "recommendation", "question", "references", "party", "quantity", "en", "ja", "disabled",
-    "in_definitions", "max_evidence", "topic_evidence",
+    "in_definitions", "max_evidence", "topic_evidence", "when",
 }
+# `when:` — what a statement must say (rules/lexicon/ holds the values of each feature).
+STATEMENT_FEATURES = ("modality", "action", "object", "consideration", "time", "condition")
+WHEN_KEYS = set(STATEMENT_FEATURES) | {"actor", "not", "also", "proviso"}
+# actor: `party` — one party acts (a mutual sentence does not match); `mutual` — both or
+# either; `any` (default); `none` — no party is named as actor.
+ACTOR_VALUES = ("party", "mutual", "any", "none")
 LANG_KEYS = {"phrases", "patterns", "regex", "unless", "inside", "not_inside", "requires"}
 PARTY_KEYS = {"favours", "one_sided_only"}
 QUANTITY_KEYS = {"type", "above", "below", "unit"}
@@ -53,6 +64,34 @@ class LanguageBlock:
     inside: tuple[str, ...] = ()  # the clause heading (or clause start) must match one
     not_inside: tuple[str, ...] = ()  # ... and must match none of these
     requires: tuple[str, ...] = ()  # conditional: one must appear in scope
+
+
+@dataclass(frozen=True)
+class StatementPattern:
+    """One alternative of a rule's `when:`; every listed feature must hold one of its values."""
+
+    required: tuple[tuple[str, frozenset[str]], ...]  # (feature, any of these values), all must hold
+    excluded: tuple[tuple[str, frozenset[str]], ...] = ()  # `not:` none of these may hold
+    actor: str = "any"
+    proviso: bool | None = None  # True: only provisos; False: never provisos; None: either
+
+    def matches(self, features: dict[str, frozenset[str]], is_proviso: bool) -> bool:
+        if self.proviso is not None and self.proviso != is_proviso:
+            return False
+        for feature, values in self.required:
+            if not features.get(feature, frozenset()) & values:
+                return False
+        for feature, values in self.excluded:
+            if features.get(feature, frozenset()) & values:
+                return False
+        return True
+
+    def values(self, feature: str) -> frozenset[str]:
+        found: set[str] = set()
+        for name, values in self.required:
+            if name == feature:
+                found |= values
+        return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -89,6 +128,7 @@ class Rule:
     languages: dict[str, LanguageBlock]
     party: PartySpec | None = None
     quantity: QuantitySpec | None = None
+    when: tuple[StatementPattern, ...] = ()
     in_definitions: bool = False
     max_evidence: int = 3
     topic_evidence: bool = True

@@ -37,7 +37,7 @@ _ORG_MARKERS = re.compile(
 )
 
 # X（以下「甲」という。） — name before the parenthesis; the alias inside the quotes.
-_RE_JA_INLINE_DEF = re.compile(r"([^\s、。，,「」（）()]{1,60}?)\s*[（(]以下[、,]?\s*[「『]([^」』]{1,30})[」』]\s*(?:と)?(?:いう|称する|総称する)[。．]?[）)]")
+_RE_JA_INLINE_DEF = re.compile(r"([^\s、。，,「」（）()]{1,60}?)\s*[（(]以下[、,]?\s*[「『]([^」』]{1,30})[」』]\s*(?:と)?(?:いう|いいます|称する|称します|総称する|総称します|呼ぶ|呼びます)[。．]?[）)]")
 _RE_EN_INLINE_DEF = re.compile(
     r"\(\s*(?:hereinafter(?:\s+(?:referred\s+to\s+as|called))?|herein|the|each\s+a|collectively(?:,)?\s+the|together\s+with\s+[^()]*?,?\s*the)?\s*[,:]?\s*(?:the\s+)?[\"“”']{1,2}([^\"“”()]{1,60}?)[\"“”']{1,2}\s*\)"
 )

@@ -1,0 +1,84 @@
+"""Sentences and provisos of a clause as statements: the features their cue words signal.
+
+A statement is the bag of features found in one sentence (or one proviso), with the cues that
+signalled them, so that a rule can ask "a duty to assign results, for free" without caring in
+which order or words the sentence says it. A proviso (ただし…, "provided that…", "except…")
+is a statement of its own, linked to the one it qualifies, so that an exception can cancel a
+finding (`excepted`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from clausecheck.statements.lexicon import FEATURES, CompiledLexicon, Cue
+
+# Where a proviso starts inside a sentence: it qualifies what precedes it.
+_PROVISO_INSIDE = {
+    "ja": regex.compile(r"(?:ただし|但し)[、,]"),
+    "en": regex.compile(r"[,;]\s*(?:provided(?:,\s*however,)?\s+that|provided\s+however|except\s+(?:that|where|to\s+the\s+extent)|unless)\b", regex.IGNORECASE),
+}
+_PROVISO_START = regex.compile(r"^\W*(?:ただし|但し|なお|Provided|provided|Notwithstanding|notwithstanding|However|however)")
+# A proviso that switches its statement off: 「この限りでない」, "shall not apply".
+_CANCELS = regex.compile(r"この限りで(?:は)?な|適用しない|適用されない|shall\s+not\s+apply|does\s+not\s+apply|will\s+not\s+apply", regex.IGNORECASE)
+# A statement longer than this is cut for cue matching (a 2 MB "sentence" stays bounded).
+MAX_STATEMENT_CHARS = 5000
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One sentence or proviso of a clause, in the clause's normalised text."""
+
+    start: int
+    end: int
+    cues: tuple[Cue, ...]
+    proviso: bool = False  # this statement is an exception to the one before it
+    excepted: bool = False  # a proviso after it switches it off in part ("この限りでない")
+
+    def values(self, feature: str) -> frozenset[str]:
+        return frozenset(c.value for c in self.cues if c.feature == feature)
+
+    def features(self) -> dict[str, frozenset[str]]:
+        return {feature: self.values(feature) for feature in FEATURES}
+
+    def first(self, feature: str, values) -> Cue | None:
+        return next((c for c in self.cues if c.feature == feature and c.value in values), None)
+
+
+def _segments(text: str, sentences: list[tuple[int, int]], language: str) -> list[tuple[int, int, bool]]:
+    """Sentence spans cut where a proviso begins; (start, end, is_proviso)."""
+    inside = _PROVISO_INSIDE.get(language, _PROVISO_INSIDE["en"])
+    out: list[tuple[int, int, bool]] = []
+    for start, end in sentences:
+        is_proviso = bool(_PROVISO_START.match(text, start, end))
+        cut = inside.search(text, start, min(end, start + MAX_STATEMENT_CHARS))
+        if cut and cut.start() > start + 5:
+            out.append((start, cut.start(), is_proviso))
+            out.append((cut.start(), end, True))
+        else:
+            out.append((start, end, is_proviso))
+    return out
+
+
+def statements_of(text: str, sentences: list[tuple[int, int]], lexicon: CompiledLexicon) -> tuple[Statement, ...]:
+    """The statements of one clause: `text` is its normalised text, `sentences` its spans."""
+    cues = lexicon.find(text)
+    segments = _segments(text, sentences, lexicon.language)
+    statements: list[Statement] = []
+    index = 0
+    for position, (start, end, is_proviso) in enumerate(segments):
+        stop = min(end, start + MAX_STATEMENT_CHARS)
+        while index < len(cues) and cues[index].start < start:
+            index += 1
+        own = []
+        scan = index
+        while scan < len(cues) and cues[scan].start < stop:
+            if cues[scan].end <= end:
+                own.append(cues[scan])
+            scan += 1
+        following = segments[position + 1] if position + 1 < len(segments) else None
+        excepted = bool(following and following[2] and _CANCELS.search(text, following[0], min(following[1], following[0] + MAX_STATEMENT_CHARS)))
+        statements.append(Statement(start, end, tuple(own), is_proviso, excepted))
+    return tuple(statements)

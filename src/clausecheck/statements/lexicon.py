@@ -1,0 +1,225 @@
+"""Cue words of the statement features, read from rules/lexicon/*.yaml and matched in one pass.
+
+Each language's cues are compiled once into an Aho-Corasick automaton over lower-cased text
+(with white space folded to single spaces in English), so a sentence is scanned once for all
+features however many cues the lexicon holds. Cues with a gap (`bear ~ costs`) or written as
+regular expressions (`re: ...`) are few; they are tried only in clauses that hold their first
+word (gap cues) or always (regexes, each with a time limit).
+
+English cues of the inflecting features (actions, objects) also match their usual inflections
+(assign → assigns, assigned, assigning, assignment; terminate → termination), so the lexicon
+lists lemmas, not word forms. Japanese cues are stems (譲渡, 譲り渡), found anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ahocorasick
+import regex
+import yaml
+
+# The features a statement has, in the order rules and explanations name them.
+FEATURES = ("modality", "action", "object", "consideration", "time", "condition")
+# Features whose English cues are lemmas that inflect.
+INFLECTING = {"action", "object"}
+LANGUAGES = ("en", "ja")
+GAP = "~"
+REGEX_PREFIX = "re:"
+REGEX_TIMEOUT_SECONDS = 0.05
+# After an English lemma (its final e dropped): the endings that keep the word's meaning.
+_EN_ENDINGS = regex.compile(r"(?:e|es|s|ed|d|ing|ion|ions|ation|ations|ment|ments|ement|ements|al|ly|ally|ity|ities|ies|y|ied)?(?![\w])")
+_EN_EXACT_END = regex.compile(r"s?(?![\w])")
+_EN_GAP = r"(?:\s+\S+){0,3}?\s+"
+_JA_GAP = r"[^。]{0,20}?"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue found in a text: which feature value it signals, and where."""
+
+    feature: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The cue lists: {feature: {value: {language: (cue, ...)}}}."""
+
+    entries: dict[str, dict[str, dict[str, tuple[str, ...]]]]
+    path: str = ""
+
+    def values(self, feature: str) -> tuple[str, ...]:
+        return tuple(self.entries.get(feature, {}))
+
+    def compiled(self, language: str) -> "CompiledLexicon":
+        cache = _COMPILED.setdefault(id(self), {})
+        if language not in cache:
+            cache[language] = CompiledLexicon(self, language)
+        return cache[language]
+
+
+_COMPILED: dict[int, dict[str, "CompiledLexicon"]] = {}
+
+
+@dataclass
+class CompiledLexicon:
+    lexicon: Lexicon
+    language: str
+    automaton: object = None
+    gap_patterns: list = field(default_factory=list)  # (feature, value, first literal, compiled)
+    regexes: list = field(default_factory=list)  # (feature, value, compiled)
+
+    def __post_init__(self):
+        automaton = ahocorasick.Automaton()
+        keys: dict[str, list[tuple[str, str, bool]]] = {}
+        for feature, values in self.lexicon.entries.items():
+            for value, by_language in values.items():
+                for cue in by_language.get(self.language, ()):
+                    self._add(feature, value, cue, keys)
+        for key, targets in keys.items():
+            automaton.add_word(key, (key, tuple(targets)))
+        if keys:
+            automaton.make_automaton()
+            self.automaton = automaton
+
+    def _add(self, feature: str, value: str, cue: str, keys: dict) -> None:
+        if cue.startswith(REGEX_PREFIX):
+            flags = regex.IGNORECASE if self.language == "en" else 0
+            self.regexes.append((feature, value, regex.compile(cue[len(REGEX_PREFIX):].strip(), flags)))
+            return
+        cue = " ".join(cue.lower().split()) if self.language == "en" else cue
+        inflects = self.language == "en" and feature in INFLECTING
+        if GAP in cue:
+            parts = [p.strip() for p in cue.split(GAP) if p.strip()]
+            if self.language == "en":
+                body = _EN_GAP.join(regex.escape(p).replace(r"\ ", r"\s+") for p in parts)
+                source = rf"(?<![\w]){body}" + (r"\w{0,6}" if inflects else "") + r"(?![\w])"
+            else:
+                source = _JA_GAP.join(regex.escape(p) for p in parts)
+            self.gap_patterns.append((feature, value, parts[0], regex.compile(source, regex.IGNORECASE if self.language == "en" else 0)))
+            return
+        key = cue
+        if inflects and len(cue) > 3 and cue.endswith("e"):
+            key = cue[:-1]
+        keys.setdefault(key, []).append((feature, value, inflects))
+
+    def find(self, text: str) -> list[Cue]:
+        """Every cue in `text` (normalised clause text), as spans of `text`."""
+        if self.language == "en":
+            folded, offsets = _fold_spaces(text.lower())
+        else:
+            folded, offsets = text, None
+        found: list[Cue] = []
+        if self.automaton is not None:
+            for end_index, (key, targets) in self.automaton.iter(folded):
+                start = end_index - len(key) + 1
+                end = end_index + 1
+                if self.language == "en":
+                    if start > 0 and (folded[start - 1].isalnum() or folded[start - 1] == "_"):
+                        continue
+                    inflected = _EN_ENDINGS.match(folded, end)
+                    exact = _EN_EXACT_END.match(folded, end)
+                for feature, value, inflects in targets:
+                    stop = end
+                    if self.language == "en":
+                        m = inflected if inflects else exact
+                        if m is None:
+                            continue
+                        stop = m.end()
+                    found.append(Cue(feature, value, start, stop))
+        for feature, value, first, pattern in self.gap_patterns:
+            if first not in folded:
+                continue
+            for m in pattern.finditer(folded, timeout=REGEX_TIMEOUT_SECONDS):
+                found.append(Cue(feature, value, m.start(), m.end()))
+        for feature, value, pattern in self.regexes:
+            try:
+                for m in pattern.finditer(folded, timeout=REGEX_TIMEOUT_SECONDS):
+                    if m.end() > m.start():
+                        found.append(Cue(feature, value, m.start(), m.end()))
+            except TimeoutError:
+                continue
+        if offsets is not None:
+            found = [Cue(c.feature, c.value, offsets[c.start], offsets[c.end - 1] + 1) for c in found]
+        return _drop_contained_modalities(found)
+
+
+def _fold_spaces(text: str) -> tuple[str, list[int]]:
+    """`text` with each run of white space as one space, and each folded char's source offset."""
+    out: list[str] = []
+    offsets: list[int] = []
+    previous_space = False
+    for index, char in enumerate(text):
+        if char.isspace():
+            if previous_space:
+                continue
+            out.append(" ")
+            previous_space = True
+        else:
+            out.append(char)
+            previous_space = False
+        offsets.append(index)
+    offsets.append(len(text))
+    return "".join(out), offsets
+
+
+def _drop_contained_modalities(cues: list[Cue]) -> list[Cue]:
+    """A modality cue inside a longer one of another modality does not count: "shall" in "shall
+    not" is no duty, できる in できない is no right."""
+    modal = [c for c in cues if c.feature == "modality"]
+    if not modal:
+        return sorted(cues, key=lambda c: (c.start, c.end, c.feature, c.value))
+    kept = []
+    for cue in cues:
+        if cue.feature == "modality" and any(
+            o is not cue and o.value != cue.value and o.start <= cue.start and cue.end <= o.end and (o.end - o.start) > (cue.end - cue.start)
+            for o in modal
+        ):
+            continue
+        kept.append(cue)
+    return sorted(set(kept), key=lambda c: (c.start, c.end, c.feature, c.value))
+
+
+_RE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def load_lexicon(folder: Path, problems: list) -> Lexicon:
+    """Read every `<feature>.yaml` of `folder`; each problem is (path, line, code, message)."""
+    entries: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
+    for feature in FEATURES:
+        path = folder / f"{feature}.yaml"
+        if not path.is_file():
+            continue
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            problems.append((str(path), 1, "E201", f"cannot read lexicon: {error}"))
+            continue
+        if not isinstance(data, dict):
+            problems.append((str(path), 1, "E212", "a lexicon file maps ids to {en: [...], ja: [...]}"))
+            continue
+        values: dict[str, dict[str, tuple[str, ...]]] = {}
+        for value, by_language in data.items():
+            if not isinstance(value, str) or not _RE_ID.match(value) or not isinstance(by_language, dict):
+                problems.append((str(path), 1, "E212", f"lexicon entry {value!r}: an id (a-z, _) mapping to en/ja cue lists"))
+                continue
+            cues: dict[str, tuple[str, ...]] = {}
+            for language, words in by_language.items():
+                if language not in LANGUAGES or not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+                    problems.append((str(path), 1, "E212", f"lexicon entry {value!r}: `{language}` must be en or ja with a list of cue words"))
+                    continue
+                for word in words:
+                    if word.startswith(REGEX_PREFIX):
+                        try:
+                            regex.compile(word[len(REGEX_PREFIX):].strip())
+                        except regex.error as error:
+                            problems.append((str(path), 1, "E206", f"lexicon entry {value!r}: bad regex {word!r}: {error}"))
+                cues[language] = tuple(words)
+            values[value] = cues
+        entries[feature] = values
+    return Lexicon(entries, str(folder))
