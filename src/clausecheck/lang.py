@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,6 +50,11 @@ class NormalisedText:
             next_index += 1
         orig_end = self.origin[next_index] if next_index < len(self.origin) else self.original_length
         return orig_start, max(orig_end, orig_start)
+
+    def from_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of the original text to the normalised text (the chars whose
+        origin lies inside it)."""
+        return bisect_left(self.origin, start), bisect_left(self.origin, end)
 
 
 # ASCII is its own NFKC form and holds no invisible character: only the rest needs work.

@@ -10,7 +10,10 @@ annotation line and runs to the next one:
     Licensor grants Licensee an exclusive licence for three (3) years in Japan.
 
 `ruleid` must fire, `ok` must not; `todoruleid` / `todook` record known gaps (reported,
-not failed). Options after the id: `party=ALIAS`, `type=CONTRACT_TYPE`.
+not failed). Options after the id: `party=ALIAS`, `type=CONTRACT_TYPE`, `kind=risk|note`,
+`favours=ALIAS` (the finding must favour the party with that alias, or `favours=none`).
+A rule written on statements (`when:`) holds in both languages and needs, per language, at
+least three firing cases worded differently and two that must stay quiet.
 A case is a small contract of its own: parsed, structured and checked like any file.
 """
 
@@ -117,7 +120,14 @@ def run_case(engine: Engine, case: FixtureCase) -> CaseResult:
         fired = rule.id in report.topics[rule.topic].rules
     else:
         wanted_kind = case.options.get("kind")
-        fired = any(f.rule == rule.id and (wanted_kind is None or f.kind == wanted_kind) for f in report.findings)
+        wanted_favours = case.options.get("favours")
+        mine = [f for f in report.findings if f.rule == rule.id and (wanted_kind is None or f.kind == wanted_kind)]
+        if wanted_favours is not None and case.expects_fire:
+            wrong = [f for f in mine if not _favours(document, f.favours, wanted_favours)]
+            mine = [f for f in mine if _favours(document, f.favours, wanted_favours)]
+            if wrong and not mine:
+                return CaseResult(case, False, f"fired favouring {wrong[0].favours!r}, not {wanted_favours!r}")
+        fired = bool(mine)
     detail = ""
     if fired and not case.expects_fire:
         evidence = [e.text for f in report.findings if f.rule == rule.id for e in f.evidence] or [
@@ -125,6 +135,16 @@ def run_case(engine: Engine, case: FixtureCase) -> CaseResult:
         ]
         detail = "matched: " + " | ".join(evidence[:2])
     return CaseResult(case, fired, detail)
+
+
+def _favours(document, party_id: str | None, alias: str) -> bool:
+    if alias == "none":
+        return party_id is None
+    party = document.party(party_id) if party_id else None
+    return party is not None and alias.casefold() in {a.casefold() for a in party.all_names}
+
+
+MIN_STATEMENT_FIRING, MIN_STATEMENT_QUIET = 3, 2
 
 
 def run_fixtures(pack: RulePack, rule_ids: list[str] | None = None) -> tuple[list[CaseResult], list[str]]:
@@ -136,7 +156,8 @@ def run_fixtures(pack: RulePack, rule_ids: list[str] | None = None) -> tuple[lis
         if rule_ids and rule.id not in rule_ids:
             continue
         files = fixture_files(rule.path)
-        for language in rule.languages:
+        languages = sorted(set(rule.languages) | ({"en", "ja"} if rule.when else set()))
+        for language in languages:
             if language not in files:
                 problems.append(f"{rule.path}:{rule.line}: [E209] rule {rule.id} has a `{language}` block but no fixture file {Path(rule.path).stem}.{language}.txt")
                 continue
@@ -145,6 +166,8 @@ def run_fixtures(pack: RulePack, rule_ids: list[str] | None = None) -> tuple[lis
             quiet = [c for c in cases if c.annotation == "ok"]
             if not fire or not quiet:
                 problems.append(f"{files[language]}:1: [E209] fixtures of {rule.id} need at least one `ruleid:` and one `ok:` case")
+            elif rule.when and (len(fire) < MIN_STATEMENT_FIRING or len(quiet) < MIN_STATEMENT_QUIET):
+                problems.append(f"{files[language]}:1: [E209] {rule.id} is written on statements: give at least {MIN_STATEMENT_FIRING} `ruleid:` cases worded differently and {MIN_STATEMENT_QUIET} `ok:` cases (the mutual, negated or excepted version)")
             for case in cases:
                 if case.rule_id != rule.id:
                     problems.append(f"{case.path}:{case.line}: [E209] annotation names {case.rule_id!r}, but this is the fixture of {rule.id!r}")

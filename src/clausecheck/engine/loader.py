@@ -299,7 +299,7 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
     when = _parse_when(path, data, problems, lexicon) if "when" in data else ()
     if not languages and not when and not disabled:
         problems.append(RuleProblem(file, getattr(data, "line", 1), "E203", "a rule needs `when:` or at least one language block (`en:` or `ja:`)"))
-    if party is not None and party.favours in ("auto", "holder", "beneficiary", "actor") and not when:
+    if party is not None and party.favours in ("auto", "holder", "beneficiary", "actor", "named") and not when:
         problems.append(RuleProblem(file, _line(data, "party"), "E203", f"`party.favours: {party.favours}` needs a `when:` (it reads the statement)"))
 
     if len(problems) > before:
@@ -351,6 +351,9 @@ def _parse_when(path: Path, data, problems: list[RuleProblem], lexicon: Lexicon 
         proviso = alternative.get("proviso")
         if proviso is not None and not isinstance(proviso, bool):
             problems.append(RuleProblem(file, _line(alternative, "proviso"), "E203", "`when.proviso` must be true or false"))
+        favours = alternative.get("favours")
+        if favours is not None and favours not in schema.FAVOURS:
+            problems.append(RuleProblem(file, _line(alternative, "favours"), "E203", f"`when.favours` must be one of {', '.join(schema.FAVOURS)}"))
         required = _feature_values(path, alternative, problems, lexicon)
         also = alternative.get("also")
         if also is not None:
@@ -366,7 +369,7 @@ def _parse_when(path: Path, data, problems: list[RuleProblem], lexicon: Lexicon 
                 problems.append(RuleProblem(file, _line(alternative, "not"), "E203", "`when.not` must be a mapping of statement features"))
         if not required:
             problems.append(RuleProblem(file, line, "E203", "`when` needs at least one feature (modality, action, object, consideration, time, condition)"))
-        patterns.append(StatementPattern(required, excluded, str(actor), proviso))
+        patterns.append(StatementPattern(required, excluded, str(actor), proviso, favours))
     return tuple(patterns)
 
 

@@ -79,6 +79,7 @@ class _Hit:
     favours: str | None = None
     statement: Statement | None = None  # set when a `when:` pattern matched a statement
     pattern: StatementPattern | None = None
+    lead_in: Statement | None = None  # the sentence that introduces the list item matched
 
 
 _NO_BLOCK = LanguageBlock()
@@ -207,19 +208,31 @@ class Engine:
                 warnings.append(Warning("W210", f"rule {rule.id}: a regular expression took longer than {REGEX_TIMEOUT_SECONDS}s and was skipped ({rule.path})"))
 
     def _statement_hits(self, unit: _Unit, only: frozenset[str] | None):
-        """A hit for each statement of the clause that a rule's `when:` pattern describes."""
+        """A hit for each statement of the clause that a rule's `when:` pattern describes.
+
+        A list item (号, (a)) is read together with the sentence that introduces the list:
+        in 「甲は、乙が次の各号のいずれかに該当したときは、本契約を解除できる。(1) 合併…」 the
+        item says the ground, its lead-in the right to terminate and who holds it.
+        """
         rules = [r for r in self.statement_rules if only is None or r.id in only]
         if not rules:
             return
         lexicon = self.pack.lexicon.compiled(unit.language)
-        for statement in statements_of(unit.norm.text, unit.sentences, lexicon):
+        statements = statements_of(unit.norm.text, unit.sentences, lexicon)
+        lead_ins = _lead_ins(unit, statements)
+        for position, statement in enumerate(statements):
+            lead = lead_ins.get(position)
             if not statement.cues:
                 continue
             features = statement.features()
+            if lead is not None:
+                for feature, values in lead.features().items():
+                    if feature in ("modality", "action", "condition"):
+                        features[feature] = features[feature] | values
             for rule in rules:
                 for pattern in rule.when:
                     if pattern.matches(features, statement.proviso):
-                        yield _Hit(rule, unit, statement.start, statement.end, statement=statement, pattern=pattern)
+                        yield _Hit(rule, unit, statement.start, statement.end, statement=statement, pattern=pattern, lead_in=lead)
                         break
 
     # -- judging one hit --------------------------------------------------------------
@@ -365,21 +378,59 @@ def _explanation(hits: list[_Hit], favours: str | None) -> dict:
     return out
 
 
+def _lead_ins(unit: _Unit, statements) -> dict[int, Statement]:
+    """For each statement inside a list item, the statement that introduces the list: the
+    last one of the parent clause before its first item."""
+    out: dict[int, Statement] = {}
+    clause_start = unit.clause.start
+    parents = [c for c in unit.clause.walk() if c.children]
+    if not parents:
+        return out
+    spans = []  # (item start, item end, lead-in end) in the unit's normalised text
+    for parent in parents:
+        first_child = parent.children[0]
+        head_start, head_end = unit.norm.from_original(parent.start - clause_start, first_child.start - clause_start)
+        if head_end - head_start < 4:
+            continue
+        for child in parent.children:
+            child_start, child_end = unit.norm.from_original(child.start - clause_start, child.end - clause_start)
+            spans.append((child_start, child_end, head_start, head_end))
+    for position, statement in enumerate(statements):
+        for child_start, child_end, head_start, head_end in spans:
+            if child_start <= statement.start < child_end:
+                heads = [s for s in statements if head_start <= s.start < head_end and s.cues]
+                if heads:
+                    out[position] = heads[-1]
+    return out
+
+
 def _statement_party(hit: _Hit, index: PartyIndex, sentence: str, sentence_start: int) -> bool:
     """Set the hit's actor and favoured party from its statement; False when the pattern's
     `actor` condition does not hold (a mutual sentence where one party must act)."""
     statement, pattern, rule = hit.statement, hit.pattern, hit.rule
+    text = hit.unit.norm.text
+    if hit.lead_in is not None and not any(c.feature == "modality" for c in statement.cues if c.value in pattern.values("modality")):
+        # The item's actor is the lead-in's: read who acts there.
+        lead_start, lead_end = _sentence_around(hit.unit, hit.lead_in.start)
+        sentence, sentence_start = text[lead_start:lead_end], lead_start
+        anchor_statement = hit.lead_in
+    else:
+        anchor_statement = statement
     # The actor is the subject of the clause that holds the pattern's action (a sentence may
     # join two clauses with their own subjects): look from the first cue of the action.
     anchor = None
     for feature in ("action", "modality", "object"):
         values = pattern.values(feature)
-        cue = statement.first(feature, values) if values else None
+        cue = anchor_statement.first(feature, values) if values else None
         if cue is not None:
             anchor = cue.start
             break
-    offset = max(0, (anchor if anchor is not None else statement.start) - sentence_start)
+    offset = max(0, (anchor if anchor is not None else anchor_statement.start) - sentence_start)
     subject = subject_of(sentence, index, offset)
+    if subject is None:
+        # "Nothing in this Agreement restricts Company from…", "The prices at which Partner
+        # supplies…": no party is the grammatical subject; the first one named acts.
+        subject = _first_named(sentence, index)
     if pattern.actor == "party" and (subject is None or subject == MUTUAL):
         return False
     if pattern.actor == "mutual" and subject != MUTUAL:
@@ -389,23 +440,63 @@ def _statement_party(hit: _Hit, index: PartyIndex, sentence: str, sentence_start
     hit.subject = subject
     if rule.party is None:
         return True
-    mode = rule.party.favours
+    mode = pattern.favours or rule.party.favours
     if mode == "auto":
         modalities = pattern.values("modality") & statement.values("modality")
         mode = "holder" if "state" in modalities else "actor" if modalities & {"right", "exemption"} else "other"
-    holder = _holder_in(sentence, index)
+    single = subject if subject and subject != MUTUAL else None
     if mode in ("subject", "actor"):
-        favours = subject
+        favours = single
     elif mode == "other":
-        favours = index.other(subject) if subject and subject != MUTUAL else None
+        favours = index.other(single) if single else None
     elif mode == "holder":
-        favours = holder or subject
+        favours = _holder_in(sentence, index) or single
+    elif mode == "named":
+        favours = _named_in_cues(text, hit, index) or single
     else:  # beneficiary
-        favours = _beneficiary_in(sentence, index, subject) or (index.other(subject) if subject and subject != MUTUAL else None)
-    if favours == MUTUAL:
-        favours = None
-    hit.favours = favours
+        favours = _beneficiary_in(sentence, index, single) or (index.other(single) if single else None)
+    hit.favours = favours if favours != MUTUAL else None
     return True
+
+
+def _first_named(sentence: str, index: PartyIndex) -> str | None:
+    if not index.alias_to_id:
+        return None
+    m = _alias_pattern(index.alternation, index.language).search(sentence)
+    return index.party_id(m.group(0)) if m else None
+
+
+@lru_cache(maxsize=256)
+def _alias_pattern(alternation: str, language: str):
+    if language == "en":
+        return regex.compile(f"(?<![\\w])(?:{alternation})(?![\\w])", regex.IGNORECASE)
+    return regex.compile(f"(?:{alternation})")
+
+
+def _named_in_cues(text: str, hit: _Hit, index: PartyIndex) -> str | None:
+    """The party a condition or time cue of the pattern names: inside the cue ("until Company
+    notifies", "in Licensor's sole judgement"), else the last one named just before it
+    (「トウカイが…承認した日」, 「甲が判断したとき」)."""
+    if not index.alias_to_id:
+        return None
+    pattern = _alias_pattern(index.alternation, index.language)
+    for statement in (hit.statement, hit.lead_in):
+        if statement is None:
+            continue
+        for feature in ("time", "condition", "modality"):
+            values = hit.pattern.values(feature)
+            if not values:
+                continue
+            cue = statement.first(feature, values)
+            if cue is None:
+                continue
+            inside = pattern.search(text, cue.start, cue.end)
+            if inside:
+                return index.party_id(inside.group(0))
+            before = [m for m in pattern.finditer(text, max(statement.start, cue.start - 60), cue.start)]
+            if before:
+                return index.party_id(before[-1].group(0))
+    return None
 
 
 def _holder_in(sentence: str, index: PartyIndex) -> str | None:

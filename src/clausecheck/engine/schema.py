@@ -33,7 +33,9 @@ LANGUAGES = ("en", "ja")
 # the party it is given to (`beneficiary`: 乙は甲に対し開示する), or — for statement rules —
 # `auto`: from the modality, a right or a release favours the actor, a duty or a prohibition
 # the other side, a state of ownership the holder.
-FAVOURS = ("subject", "other", "actor", "holder", "beneficiary", "auto")
+# `named`: the party a condition or time cue names ("in Licensor's sole judgement", "until
+# Company notifies", 甲が判断したとき).
+FAVOURS = ("subject", "other", "actor", "holder", "beneficiary", "auto", "named")
 QUANTITY_TYPES = ("duration", "amount", "percent")
 
 TOP_KEYS = {
@@ -43,7 +45,7 @@ TOP_KEYS = {
 }
 # `when:` — what a statement must say (rules/lexicon/ holds the values of each feature).
 STATEMENT_FEATURES = ("modality", "action", "object", "consideration", "time", "condition")
-WHEN_KEYS = set(STATEMENT_FEATURES) | {"actor", "not", "also", "proviso"}
+WHEN_KEYS = set(STATEMENT_FEATURES) | {"actor", "not", "also", "proviso", "favours"}
 # actor: `party` — one party acts (a mutual sentence does not match); `mutual` — both or
 # either; `any` (default); `none` — no party is named as actor.
 ACTOR_VALUES = ("party", "mutual", "any", "none")
@@ -74,6 +76,7 @@ class StatementPattern:
     excluded: tuple[tuple[str, frozenset[str]], ...] = ()  # `not:` none of these may hold
     actor: str = "any"
     proviso: bool | None = None  # True: only provisos; False: never provisos; None: either
+    favours: str | None = None  # overrides the rule's `party.favours` for this alternative
 
     def matches(self, features: dict[str, frozenset[str]], is_proviso: bool) -> bool:
         if self.proviso is not None and self.proviso != is_proviso:
