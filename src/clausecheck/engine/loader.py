@@ -135,7 +135,10 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
         rules.update(pack_rules)  # later packs override earlier ones by id
         profiles.update(pack_profiles)
         for key, value in pack_parties.items():
-            party_words.setdefault(key, {}).update(value)
+            if isinstance(value, dict):
+                party_words.setdefault(key, {}).update(value)
+            else:  # role_equivalents: a user pack's groups come after the built-in ones
+                party_words[key] = tuple(party_words.get(key, ())) + tuple(value)
     for rule in rules.values():
         for type_id in rule.applies_to:
             if type_id != "all" and profiles and type_id not in profiles:
@@ -513,11 +516,18 @@ def _parse_party_words(path: Path, data, problems: list[RuleProblem]) -> dict:
         return {}
     out: dict[str, dict[str, tuple[str, ...]]] = {}
     for key, value in data.items():
-        if key not in ("mutual_subjects", "subject_markers", "generic_aliases", "conditional_clauses", "holder_markers", "conventional_parties"):
+        if key not in ("mutual_subjects", "subject_markers", "generic_aliases", "conditional_clauses", "holder_markers", "conventional_parties", "party_joiners", "role_equivalents"):
             problems.append(RuleProblem(file, _line(data, key), "E202", f"unknown key {key!r}"))
             continue
         if key == "conventional_parties":
             out[key] = _conventional_parties(path, value, problems)
+            continue
+        if key == "role_equivalents":
+            good = isinstance(value, list) and all(isinstance(g, list) and all(isinstance(w, str) for w in g) for g in value)
+            if not good:
+                problems.append(RuleProblem(file, _line(data, key), "E203", "`role_equivalents` is a list of lists of role words"))
+                continue
+            out[key] = tuple(tuple(g) for g in value)
             continue
         out[key] = {lang: _str_list(path, value, lang, problems) for lang in schema.LANGUAGES} if isinstance(value, dict) else {}
     return out

@@ -99,6 +99,10 @@ def build_index(document: Document, language: str, words: dict) -> PartyIndex:
     boundary_before = r"(?<![\w])" if language == "en" else ""
 
     mutual_words = list(_words(words, "mutual_subjects", language))
+    if len(aliases) >= 2:
+        # Both parties named together as one subject: 委託者及び受託者は, "Licensor and Licensee shall".
+        joiners = _any_of(_words(words, "party_joiners", language))
+        mutual_words.append(f"{boundary_before}(?:{alternation})(?:{joiners})(?:{alternation})")
     # A role word not tied to one party by the preamble stands for either party.
     folded_aliases = {a.casefold() for a in aliases}
     for role in _words(words, "generic_aliases", language):
@@ -245,11 +249,22 @@ def with_conventional_parties(document: Document, words: dict) -> Document:
     joins that party and the other side becomes (or joins) the other party. A Document is
     never changed: a new one is returned.
     """
-    pairs = words.get("conventional_parties", {}).get(document.language, ())
-    if not pairs or len(document.parties) > 2:
-        return document
     parties = list(document.parties)
     changed = False
+    # Role words in the other language of a bilingual contract (受領者 → "Recipient").
+    for group in words.get("role_equivalents", ()):
+        folded = {w.casefold() for w in group}
+        for position, party in enumerate(parties):
+            if not any(a.casefold() in folded for a in party.all_names):
+                continue
+            known = {a.casefold() for p in parties for a in p.all_names}
+            extra = tuple(w for w in group if w.casefold() not in known and _subject_count(document.text, w, "en" if w.isascii() else "ja") >= _MIN_CONVENTIONAL_SUBJECTS)
+            if extra:
+                parties[position] = replace(party, aliases=party.aliases + extra)
+                changed = True
+    pairs = words.get("conventional_parties", {}).get(document.language, ())
+    if not pairs or len(parties) > 2:
+        return replace(document, parties=tuple(parties)) if changed else document
     for side_a, side_b in pairs:
         used_a = [w for w in side_a if _subject_count(document.text, w, document.language) >= _MIN_CONVENTIONAL_SUBJECTS]
         used_b = [w for w in side_b if _subject_count(document.text, w, document.language) >= _MIN_CONVENTIONAL_SUBJECTS]
@@ -286,7 +301,7 @@ def with_conventional_parties(document: Document, words: dict) -> Document:
 @lru_cache(maxsize=256)
 def _subject_pattern(word: str, language: str):
     if language == "en":
-        return regex.compile(rf"(?<![\w]){regex.escape(word)}\s+(?:shall|may|will|must|agree|are|have|can|acknowledge|represent|warrant)\b", regex.IGNORECASE)
+        return regex.compile(rf"(?<![\w]){regex.escape(word)}\s+(?:shall|may|will|must|agrees?|are|is|has|have|can|acknowledges?|represents?|warrants?)\b", regex.IGNORECASE)
     return regex.compile(rf"{regex.escape(word)}(?:は|が|も|に対し|の)")
 
 

@@ -25,6 +25,7 @@ from clausecheck.engine.parties import MUTUAL, PartyIndex, build_index, resolve_
 from clausecheck.engine.schema import TOPICS, LanguageBlock, Rule, StatementPattern
 from clausecheck.lang import NormalisedText, normalise, pipeline, split_for_tokeniser
 from clausecheck.statements import Statement, statements_of
+from clausecheck.statements.extract import FEATURE_SPAN
 from clausecheck.model import (
     SEVERITY_ORDER,
     Clause,
@@ -215,7 +216,7 @@ class Engine:
         item says the ground, its lead-in the right to terminate and who holds it.
         """
         rules = [r for r in self.statement_rules if only is None or r.id in only]
-        if not rules:
+        if not rules or unit.clause.kind in ("signature", "toc"):
             return
         lexicon = self.pack.lexicon.compiled(unit.language)
         statements = statements_of(unit.norm.text, unit.sentences, lexicon)
@@ -224,14 +225,20 @@ class Engine:
             lead = lead_ins.get(position)
             if not statement.cues:
                 continue
+            # The sentence that names the parties names the deal too (「…秘密保持契約を締結する」):
+            # it states no duty.
+            if unit.clause.kind in ("preamble", "recital") and _RE_NAMES_PARTIES.search(unit.norm.text, statement.start, statement.end):
+                continue
             features = statement.features()
             if lead is not None:
                 for feature, values in lead.features().items():
                     if feature in ("modality", "action", "condition"):
                         features[feature] = features[feature] | values
+            inherited = frozenset(("modality", "action", "condition")) if lead is not None else frozenset()
+            span = FEATURE_SPAN.get(unit.language, FEATURE_SPAN["en"])
             for rule in rules:
                 for pattern in rule.when:
-                    if pattern.matches(features, statement.proviso):
+                    if pattern.matches(features, statement.proviso) and statement.close_together(list(pattern.required), span, inherited):
                         yield _Hit(rule, unit, statement.start, statement.end, statement=statement, pattern=pattern, lead_in=lead)
                         break
 
@@ -252,10 +259,14 @@ class Engine:
         if block.not_inside and _any_search(block.not_inside, context, unit.language, aliases):
             return
         scope_text = self._scope_text(rule.scope, unit, deepest, sentence_start, sentence_end, document)
-        if block.unless and _scope_search(rule.scope, block.unless, scope_text, unit.language, aliases):
+        # A language block's `unless` qualifies its regexes; a `when:` states its own
+        # exceptions (`not:`), so a statement hit is not cancelled by words written for them.
+        if block.unless and hit.statement is None and _scope_search(rule.scope, block.unless, scope_text, unit.language, aliases):
             return
         outcome = outcomes.setdefault(rule.id, _RuleOutcome())
-        if rule.topic_evidence:
+        # A statement that a risk rule judges is evidence of a trap, not of the topic: which
+        # topics a contract has is for the detect rules (and the topic model) to say.
+        if rule.topic_evidence and (hit.statement is None or rule.kind in ("detect", "require")):
             outcome.topic_hits.append(hit)
         if rule.kind in ("detect", "require"):
             return
@@ -378,6 +389,12 @@ def _explanation(hits: list[_Hit], favours: str | None) -> dict:
     return out
 
 
+# A sentence that defines who the parties are: 「X（以下「甲」という。）」, 'X ("Company")'.
+_RE_NAMES_PARTIES = regex.compile(r"[(（]\s*以下|[(（]\s*(?:hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?)?(?:the\s+)?[\"“]", regex.IGNORECASE)
+# A sentence that introduces a list: 「次の各号のいずれかに該当したときは」, "any of the following:".
+_RE_LIST_HEAD = regex.compile(r"次の各号|以下の各号|各号の|次に掲げる|以下に掲げる|次のいずれか|次の|以下の|[:：]\s*$|following|as\s+follows|(?:if|where|when)\s*:?\s*$", regex.IGNORECASE)
+
+
 def _lead_ins(unit: _Unit, statements) -> dict[int, Statement]:
     """For each statement inside a list item, the statement that introduces the list: the
     last one of the parent clause before its first item."""
@@ -390,8 +407,8 @@ def _lead_ins(unit: _Unit, statements) -> dict[int, Statement]:
     for parent in parents:
         first_child = parent.children[0]
         head_start, head_end = unit.norm.from_original(parent.start - clause_start, first_child.start - clause_start)
-        if head_end - head_start < 4:
-            continue
+        if head_end - head_start < 4 or not _RE_LIST_HEAD.search(unit.norm.text, max(head_start, head_end - 120), head_end):
+            continue  # 項 after a first paragraph are siblings, not items of a list it introduces
         for child in parent.children:
             child_start, child_end = unit.norm.from_original(child.start - clause_start, child.end - clause_start)
             spans.append((child_start, child_end, head_start, head_end))
@@ -409,24 +426,19 @@ def _statement_party(hit: _Hit, index: PartyIndex, sentence: str, sentence_start
     `actor` condition does not hold (a mutual sentence where one party must act)."""
     statement, pattern, rule = hit.statement, hit.pattern, hit.rule
     text = hit.unit.norm.text
-    if hit.lead_in is not None and not any(c.feature == "modality" for c in statement.cues if c.value in pattern.values("modality")):
-        # The item's actor is the lead-in's: read who acts there.
+    lead_subject = None
+    if hit.lead_in is not None:
         lead_start, lead_end = _sentence_around(hit.unit, hit.lead_in.start)
-        sentence, sentence_start = text[lead_start:lead_end], lead_start
-        anchor_statement = hit.lead_in
+        lead_subject = _actor_of(hit.lead_in, pattern, index, text[lead_start:lead_end], lead_start)
+    asked = pattern.values("modality") | pattern.values("action")
+    if lead_subject is not None and not any(c.value in asked for c in statement.cues if c.feature in ("modality", "action")):
+        # The item names a ground (「(2) 乙が本契約に違反したとき」); the right and who holds
+        # it are the lead-in's (「甲は、…次の各号のいずれかに該当したときは、解除できる」).
+        subject = lead_subject
     else:
-        anchor_statement = statement
-    # The actor is the subject of the clause that holds the pattern's action (a sentence may
-    # join two clauses with their own subjects): look from the first cue of the action.
-    anchor = None
-    for feature in ("action", "modality", "object"):
-        values = pattern.values(feature)
-        cue = anchor_statement.first(feature, values) if values else None
-        if cue is not None:
-            anchor = cue.start
-            break
-    offset = max(0, (anchor if anchor is not None else anchor_statement.start) - sentence_start)
-    subject = subject_of(sentence, index, offset)
+        # A list item with no subject of its own takes the lead-in's
+        # (「受領者は、…次の義務を負う。(a) …開示しないこと」).
+        subject = _actor_of(statement, pattern, index, sentence, sentence_start) or lead_subject
     if subject is None:
         # "Nothing in this Agreement restricts Company from…", "The prices at which Partner
         # supplies…": no party is the grammatical subject; the first one named acts.
@@ -457,6 +469,38 @@ def _statement_party(hit: _Hit, index: PartyIndex, sentence: str, sentence_start
         favours = _beneficiary_in(sentence, index, single) or (index.other(single) if single else None)
     hit.favours = favours if favours != MUTUAL else None
     return True
+
+
+def _actor_of(statement: Statement, pattern: StatementPattern, index: PartyIndex, sentence: str, sentence_start: int) -> str | None:
+    """The subject of the clause that holds the pattern's words (a sentence may join two
+    clauses with their own subjects): read from the first cue the pattern asks for."""
+    anchor = None
+    # English names the actor right before its modal verb ("Supplier will undertake…"), so
+    # the modality is the surest anchor; Japanese ends on its predicate, so the action is.
+    order = ("modality", "action", "object") if index.language == "en" else ("action", "modality", "object")
+    for feature in order:
+        values = pattern.values(feature)
+        cue = statement.first(feature, values) if values else None
+        if cue is not None:
+            anchor = cue
+            break
+    offset = max(0, (anchor.start if anchor is not None else statement.start) - sentence_start)
+    if index.language == "en" and anchor is not None:
+        # "Licensor represents and warrants that … Licensee will …": the actor of a
+        # statement is named before its own verb, not inside what it reports.
+        return subject_of(sentence[: max(offset, anchor.end - sentence_start)], index, offset)
+    return _holder_at(sentence, index, offset) or subject_of(sentence, index, offset)
+
+
+def _holder_at(sentence: str, index: PartyIndex, offset: int) -> str | None:
+    """Japanese: the party of a holder phrase that carries the statement's own verb
+    (「振込手数料は受託者の負担とし、委託者は…」: the cost is 受託者's, whoever the topic is)."""
+    if index.holder_pattern is None:
+        return None
+    for m in index.holder_pattern.finditer(sentence):
+        if m.start() <= offset <= m.end() + 2:
+            return index.party_id(m.group("alias"))
+    return None
 
 
 def _first_named(sentence: str, index: PartyIndex) -> str | None:
@@ -493,9 +537,16 @@ def _named_in_cues(text: str, hit: _Hit, index: PartyIndex) -> str | None:
             inside = pattern.search(text, cue.start, cue.end)
             if inside:
                 return index.party_id(inside.group(0))
-            before = [m for m in pattern.finditer(text, max(statement.start, cue.start - 60), cue.start)]
-            if before:
-                return index.party_id(before[-1].group(0))
+            if index.language != "ja":
+                return None  # English: the actor, named before its verb, decides
+            window_start = max(statement.start, cue.start - 60)
+            before = list(pattern.finditer(text, window_start, cue.start))
+            # The agent of the deciding verb is marked が/は (甲が…乙に通知する日): prefer it
+            # to a party named later as the one told (乙に).
+            agents = [m for m in before if text.startswith(("が", "は"), m.end())]
+            chosen = agents[-1] if agents else before[-1] if before else None
+            if chosen is not None:
+                return index.party_id(chosen.group(0))
     return None
 
 
@@ -508,7 +559,7 @@ def _holder_in(sentence: str, index: PartyIndex) -> str | None:
 
 _RECIPIENT_MARKERS = {
     "ja": r"(?:に対し(?:て)?|へ|に)",
-    "en": r"(?:to|for|with|in\s+favou?r\s+of|on\s+behalf\s+of)\s+(?:the\s+)?",
+    "en": r"(?:to|for|with|in\s+favou?r\s+of|on\s+behalf\s+of|grants?|appoints?)\s+(?:the\s+)?",
 }
 
 
@@ -523,11 +574,12 @@ def _beneficiary_in(sentence: str, index: PartyIndex, subject: str | None) -> st
     """The party a sentence gives to (乙は甲に対し…開示する, "assigns to Company"), not its actor."""
     if not index.alias_to_id:
         return None
-    for m in _recipient_pattern(index.alternation, index.language).finditer(sentence):
-        party = index.party_id(m.group("alias"))
-        if party and party != subject:
-            return party
-    return None
+    # The first party named as a recipient, even when it also looks like the subject: in
+    # "the prices at which Partner supplies units to Company shall be…" the subject read
+    # nearest the verb is Company, which is who receives.
+    found = [index.party_id(m.group("alias")) for m in _recipient_pattern(index.alternation, index.language).finditer(sentence)]
+    found = [party for party in found if party]
+    return next((p for p in found if p != subject), found[0] if found else None)
 
 
 @lru_cache(maxsize=64)

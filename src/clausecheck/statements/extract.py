@@ -15,6 +15,11 @@ import regex
 
 from clausecheck.statements.lexicon import FEATURES, CompiledLexicon, Cue
 
+# What one statement's features must lie within: a long sentence of a contract often joins
+# several statements ("…; Licensee shall…"), and a cue 400 characters away is another one's.
+FEATURE_SPAN = {"en": 220, "ja": 110}
+# Where a statement ends inside a sentence without a full stop (English lists run on ";").
+_STATEMENT_BREAK = {"en": regex.compile(r";\s+|:\s+(?=\(?[a-z0-9]{1,4}\)\s)"), "ja": regex.compile(r"；")}
 # Where a proviso starts inside a sentence: it qualifies what precedes it.
 _PROVISO_INSIDE = {
     "ja": regex.compile(r"(?:ただし|但し)[、,]"),
@@ -46,12 +51,40 @@ class Statement:
     def first(self, feature: str, values) -> Cue | None:
         return next((c for c in self.cues if c.feature == feature and c.value in values), None)
 
+    def close_together(self, wanted: list[tuple[str, frozenset[str]]], span: int, inherited: frozenset[str] = frozenset()) -> bool:
+        """True when one cue of each wanted (feature, values) lies within `span` characters of
+        the others; features in `inherited` may come from a list item's lead-in instead."""
+        groups = []
+        for feature, values in wanted:
+            positions = [c.start for c in self.cues if c.feature == feature and c.value in values]
+            if not positions:
+                if feature in inherited:
+                    continue
+                return False
+            groups.append(positions)
+        if len(groups) < 2:
+            return True
+        # Slide over every cue as the window's left edge: small sets, so a direct check.
+        for left in sorted({p for group in groups for p in group}):
+            if all(any(left <= p <= left + span for p in group) for group in groups):
+                return True
+        return False
+
 
 def _segments(text: str, sentences: list[tuple[int, int]], language: str) -> list[tuple[int, int, bool]]:
     """Sentence spans cut where a proviso begins; (start, end, is_proviso)."""
     inside = _PROVISO_INSIDE.get(language, _PROVISO_INSIDE["en"])
-    out: list[tuple[int, int, bool]] = []
+    breaks = _STATEMENT_BREAK.get(language, _STATEMENT_BREAK["en"])
+    pieces: list[tuple[int, int]] = []
     for start, end in sentences:
+        cut_from = start
+        for m in breaks.finditer(text, start, min(end, start + MAX_STATEMENT_CHARS)):
+            if m.start() > cut_from + 5:
+                pieces.append((cut_from, m.start()))
+                cut_from = m.end()
+        pieces.append((cut_from, end))
+    out: list[tuple[int, int, bool]] = []
+    for start, end in pieces:
         is_proviso = bool(_PROVISO_START.match(text, start, end))
         cut = inside.search(text, start, min(end, start + MAX_STATEMENT_CHARS))
         if cut and cut.start() > start + 5:
