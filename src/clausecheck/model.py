@@ -62,6 +62,44 @@ class Source:
 
 
 @dataclass(frozen=True)
+class TrackedChange:
+    """A Word revision as the parser read it: what was removed and added, by whom, and when.
+
+    `kind` is insertion | deletion | replacement (a deletion and the insertion typed over
+    it) | move (`before` set where the text left, `after` where it arrived). The prefixes are
+    the words before the change on its line, in the accepted and the original reading.
+    """
+
+    kind: str
+    author: str | None
+    date: str | None
+    before: str
+    after: str
+    accepted_prefix: str = ""
+    original_prefix: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """A tracked change placed in `Document.text` (the text the rules read) and its clause."""
+
+    id: str
+    kind: str
+    author: str | None
+    date: str | None
+    before: str
+    after: str
+    clause: str | None
+    start: int  # the changed words in Document.text; start == end where they are not in it
+    end: int
+    block: int | None = None
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "clause": self.clause, "author": self.author, "date": self.date,
+                "before": self.before, "after": self.after, "start": self.start, "end": self.end, "block": self.block}
+
+
+@dataclass(frozen=True)
 class RawDocument:
     """What a parser hands to structure: blocks and the file's own facts, nothing inferred."""
 
@@ -69,6 +107,8 @@ class RawDocument:
     blocks: tuple[Block, ...]
     warnings: tuple[Warning, ...] = ()
     headers: tuple[str, ...] = ()  # running headers/footers, kept apart from the body
+    changes: tuple[TrackedChange, ...] = ()  # tracked changes of a .docx, in document order
+    changes_view: str = "accepted"  # which reading `blocks` hold: accepted | original
 
 
 @dataclass(frozen=True)
@@ -149,6 +189,7 @@ class Document:
     warnings: tuple[Warning, ...]
     effective_date: str | None = None
     headers: tuple[str, ...] = ()
+    changes: tuple[Change, ...] = ()  # tracked changes, placed in `text`
 
     def all_clauses(self):
         for clause in self.clauses:
@@ -250,6 +291,8 @@ class Finding:
     # The statement features that matched (rules written with `when:`), e.g. {"actor": "B",
     # "modality": ["obligation"], "action": ["assign"], "consideration": ["free"], "favours": "A"}.
     explanation: dict = field(default_factory=dict)
+    changes: tuple[str, ...] = ()  # ids of the tracked changes its evidence overlaps
+    suggestion: str = ""  # fairer wording for the evidence sentence, placeholders filled
 
     def as_dict(self) -> dict:
         out = {
