@@ -73,12 +73,12 @@ def main(ctx: click.Context, debug: bool) -> None:
     state["debug"] = debug or state.get("debug", False)
 
 
-def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_size=None):
+def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_size=None, changes="accepted"):
     from clausecheck.engine.runner import CheckOptions
     from clausecheck.parsers import ReadOptions
     from clausecheck.pipeline import Settings
 
-    read = ReadOptions(password=password) if max_size is None else ReadOptions(password=password, max_bytes=int(max_size * 1024 * 1024))
+    read = ReadOptions(password=password, changes=changes) if max_size is None else ReadOptions(password=password, max_bytes=int(max_size * 1024 * 1024), changes=changes)
     return Settings(
         rules_dirs=tuple(str(Path(r)) for r in rules),
         language=None if lang == "auto" else lang,
@@ -99,9 +99,11 @@ def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_s
 @click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), default=None, help="Exit 1 when a finding at or above this severity is found.")
 @click.option("--password", help="Password of an encrypted PDF.")
 @click.option("--max-size", type=float, help="Largest input file to accept, in MB (default 50).")
+@click.option("--changes", type=click.Choice(["accepted", "original"]), default="accepted", show_default=True, help="Tracked changes of a .docx: check the text with them accepted, or as it was before them.")
+@click.option("--redline", is_flag=True, help="With --format docx: write each suggested wording over the flagged sentence as a tracked change.")
 @_debug_option
 @click.pass_context
-def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_format, output, fail_on, password, max_size):
+def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_format, output, fail_on, password, max_size, changes, redline):
     """Check contracts and write a review memo.
 
     \b
@@ -110,20 +112,23 @@ def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_forma
       clausecheck check nda.md --format json -o nda.json
       clausecheck check draft.docx --format docx -o draft.reviewed.docx
       clausecheck check *.pdf --fail-on high -o memos/
+      clausecheck check draft.docx --format docx --redline -o draft.redline.docx
     """
     debug = ctx.obj["debug"]
+    if redline and output_format != "docx":
+        raise click.UsageError("--redline writes a Word file: use it with --format docx")
     from clausecheck.errors import ClausecheckError
     from clausecheck.model import SEVERITY_ORDER
     from clausecheck.pipeline import check_file
     from clausecheck.report.output import write_report
 
-    settings = _settings(rules, lang, party, contract_type, memo_lang, password, max_size)
+    settings = _settings(rules, lang, party, contract_type, memo_lang, password, max_size, changes)
     worst = -1
     errors = 0
     for path in files:
         try:
             report = check_file(path, settings)
-            destination = write_report(report, output_format, output, several=len(files) > 1)
+            destination = write_report(report, output_format, output, several=len(files) > 1, redline=redline)
         except ClausecheckError as error:
             if len(files) == 1:
                 _fail(error, debug)

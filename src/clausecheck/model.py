@@ -67,7 +67,8 @@ class TrackedChange:
 
     `kind` is insertion | deletion | replacement (a deletion and the insertion typed over
     it) | move (`before` set where the text left, `after` where it arrived). The prefixes are
-    the words before the change on its line, in the accepted and the original reading.
+    the words before the change on its line, the suffixes those after it, in the accepted and
+    the original reading.
     """
 
     kind: str
@@ -77,6 +78,8 @@ class TrackedChange:
     after: str
     accepted_prefix: str = ""
     original_prefix: str = ""
+    accepted_suffix: str = ""
+    original_suffix: str = ""
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,7 @@ class Document:
     effective_date: str | None = None
     headers: tuple[str, ...] = ()
     changes: tuple[Change, ...] = ()  # tracked changes, placed in `text`
+    changes_view: str = "accepted"  # `text` reads the changes as accepted, or the original
 
     def all_clauses(self):
         for clause in self.clauses:

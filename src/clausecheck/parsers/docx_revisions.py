@@ -57,16 +57,18 @@ def _paragraph_revisions(paragraph) -> list[TrackedChange]:
     pieces: list[tuple[str | None, object, str]] = []  # (state, revision element, text)
     _walk(paragraph, None, None, pieces)
     accepted_line, original_line = "", ""
-    found: list[TrackedChange] = []
+    found: list[dict] = []
     pending: dict | None = None  # a deletion that an insertion right after may complete
 
     def close() -> None:
         nonlocal pending
         if pending is not None:
-            found.append(TrackedChange(**pending))
+            found.append(pending)
             pending = None
 
-    for state, element, text in pieces:
+    for position, (state, element, text) in enumerate(pieces):
+        if pending is not None and state is not None:
+            pending["end"] = position + 1
         if state is None:
             if text:
                 close()
@@ -82,7 +84,7 @@ def _paragraph_revisions(paragraph) -> list[TrackedChange]:
                 close()
                 pending = {"kind": "move" if moved else "deletion", "author": author, "date": date,
                            "before": text, "after": "", "accepted_prefix": accepted_line[-PREFIX_CHARS:],
-                           "original_prefix": original_line[-PREFIX_CHARS:]}
+                           "original_prefix": original_line[-PREFIX_CHARS:], "end": position + 1}
             original_line = _advance(original_line, text)
         else:
             if pending is not None and pending["author"] == author and not moved and pending["kind"] in ("deletion", "replacement"):
@@ -94,10 +96,28 @@ def _paragraph_revisions(paragraph) -> list[TrackedChange]:
                 close()
                 pending = {"kind": "move" if moved else "insertion", "author": author, "date": date,
                            "before": "", "after": text, "accepted_prefix": accepted_line[-PREFIX_CHARS:],
-                           "original_prefix": original_line[-PREFIX_CHARS:]}
+                           "original_prefix": original_line[-PREFIX_CHARS:], "end": position + 1}
             accepted_line = _advance(accepted_line, text)
     close()
-    return [change for change in found if (change.before + change.after).strip()]
+    return [change for change in _with_suffixes(found, pieces) if (change.before + change.after).strip()]
+
+
+def _with_suffixes(found: list[dict], pieces: list) -> list[TrackedChange]:
+    """The changes with the words after each on its line, in both readings (to place deletions)."""
+    changes = []
+    for change in found:
+        accepted, original = "", ""
+        for state, _element, text in pieces[change.pop("end"):]:
+            if state != "removed":
+                accepted += text
+            if state != "added":
+                original += text
+            if len(accepted) > PREFIX_CHARS and len(original) > PREFIX_CHARS:
+                break
+        change["accepted_suffix"] = accepted.split("\n", 1)[0][:PREFIX_CHARS]
+        change["original_suffix"] = original.split("\n", 1)[0][:PREFIX_CHARS]
+        changes.append(TrackedChange(**change))
+    return changes
 
 
 def _advance(line: str, text: str) -> str:

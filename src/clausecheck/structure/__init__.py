@@ -36,7 +36,7 @@ def build_document(raw: RawDocument, language: str | None = None) -> Document:
         headers=raw.headers,
     )
     if raw.changes:
-        document = replace(document, changes=place_changes(document, raw.changes, raw.changes_view))
+        document = replace(document, changes=place_changes(document, raw.changes, raw.changes_view), changes_view=raw.changes_view)
     return document
 
 

@@ -24,8 +24,9 @@ def place_changes(document: Document, changes: tuple[TrackedChange, ...], view: 
     leaf_starts = [clause.start for clause in leaves]
     for number, change in enumerate(changes, start=1):
         prefix = change.accepted_prefix if view == "accepted" else change.original_prefix
+        suffix = change.accepted_suffix if view == "accepted" else change.original_suffix
         present = change.after if view == "accepted" else change.before
-        start, end, cursor = _locate(text, prefix, present.strip("\n"), cursor)
+        start, end, cursor = _locate(text, prefix, present.strip("\n"), suffix, cursor)
         block = _at(document.blocks, block_starts, start)
         clause = _at(leaves, leaf_starts, start)
         placed.append(Change(
@@ -43,11 +44,11 @@ def place_changes(document: Document, changes: tuple[TrackedChange, ...], view: 
     return tuple(placed)
 
 
-def _locate(text: str, prefix: str, present: str, cursor: int) -> tuple[int, int, int]:
-    """(start, end, new cursor) of `present` after `prefix`, searching forward from `cursor` first."""
-    prefix = prefix.lstrip()
-    for wanted_prefix in (prefix, prefix[-12:], ""):
-        needle = wanted_prefix + present
+def _locate(text: str, prefix: str, present: str, suffix: str, cursor: int) -> tuple[int, int, int]:
+    """(start, end, new cursor) of `present` between `prefix` and `suffix`, searching forward from `cursor` first."""
+    prefix, suffix = prefix.lstrip(), suffix.rstrip()
+    for wanted_prefix, wanted_suffix in ((prefix, suffix), (prefix, suffix[:12]), (prefix, ""), (prefix[-12:], ""), ("", suffix), ("", "")):
+        needle = wanted_prefix + present + wanted_suffix
         if not needle.strip():
             continue
         found = text.find(needle, cursor)
