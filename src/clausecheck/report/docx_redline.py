@@ -84,21 +84,21 @@ class _RevisionIds:
 
 
 def target_sentence(evidence: Evidence) -> str:
-    """The sentence a suggestion replaces: the evidence line holding the match, when it is a full sentence.
+    """The sentence a suggestion replaces: the evidence line holding most of the match, when it is a full sentence.
 
     Evidence may span a heading and its first sentence ("（改良技術）\n乙は、…"); a heading or
     a list item without a full stop is never replaced (the suggestion is a sentence).
     """
     match_start = evidence.match_start
     match_end = match_start + max(len(evidence.match), 1)
-    line_start, candidates = 0, []
+    line_start, best, best_overlap = 0, "", 0
     for line in evidence.text.split("\n"):
         line_end = line_start + len(line)
-        if line_start < match_end and match_start < max(line_end, line_start + 1):
-            candidates.append(line.strip())
+        overlap = min(line_end, match_end) - max(line_start, match_start)
+        if overlap > best_overlap:
+            best, best_overlap = line.strip(), overlap
         line_start = line_end + 1
-    sentences = [line for line in candidates if line.rstrip("」』）)\"'").endswith(SENTENCE_ENDS)]
-    return sentences[-1] if sentences else ""
+    return best if best.rstrip("」』）)\"'").endswith(SENTENCE_ENDS) else ""
 
 
 def _sentence_runs(block: DocxBlock, evidence: Evidence) -> list[Run] | None:
@@ -145,6 +145,7 @@ def _replace_with_suggestion(runs: list[Run], finding: Finding, revision_ids: _R
     new_run.append(text_element)
     insertion.append(new_run)
     deletion.addnext(insertion)
+    _markers_outside(deletion, insertion)  # comments made on these words before they were replaced
     return deletion, insertion, [Run(first, runs[0]._parent), Run(new_run, runs[0]._parent)]
 
 
@@ -154,9 +155,9 @@ def _markers_outside(deletion, insertion) -> None:
     python-docx puts them beside the anchor runs, i.e. inside `w:del` / `w:ins`; there,
     rejecting the insertion would also remove the comment's reference.
     """
-    for start in deletion.findall(qn("w:commentRangeStart")):
+    for start in deletion.findall(qn("w:commentRangeStart")) + insertion.findall(qn("w:commentRangeStart")):
         deletion.addprevious(start)
-    trailing = [child for child in insertion if child.tag == qn("w:commentRangeEnd")
+    trailing = [child for revision in (deletion, insertion) for child in revision if child.tag == qn("w:commentRangeEnd")
                 or (child.tag == qn("w:r") and child.find(qn("w:commentReference")) is not None)]
     for element in reversed(trailing):
         insertion.addnext(element)
