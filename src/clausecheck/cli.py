@@ -153,6 +153,50 @@ def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_forma
         sys.exit(EXIT_FINDINGS)
 
 
+@main.command(short_help="Compare a draft with your own template: clauses missing, added, changed, moved.")
+@click.argument("draft", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--template", "template", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Your own template (ひな型): .docx, .pdf, .txt or .md.")
+@click.option("--party", metavar="ALIAS", help="Your side, as the draft names it (乙, Licensee, Acme KK).")
+@click.option("--lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Language of both contracts.")
+@click.option("--type", "contract_type", type=click.Choice(TYPE_CHOICES), default="auto", show_default=True, help="Contract type (decides the required elements).")
+@click.option("--memo-lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Language of the memo.")
+@click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False, exists=True), help="Extra rule pack folder. Repeatable.")
+@click.option("--format", "output_format", type=click.Choice(["html", "json", "md"]), default="html", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file. Default: stdout for json/md, DRAFT.compare.html for html.")
+@click.option("--changes", type=click.Choice(["accepted", "original"]), default="accepted", show_default=True, help="Tracked changes of a .docx draft: compare it with them accepted, or as it was before them.")
+@_debug_option
+@click.pass_context
+def compare(ctx, draft, template, party, lang, contract_type, memo_lang, rules, output_format, output, changes):
+    """Compare DRAFT with your template: the memo of the draft plus where it departs from the template.
+
+    Clauses are aligned by text similarity, heading and number: template clauses missing
+    from the draft, draft clauses the template does not have (ひな型外条文), changed clauses
+    with a word (English) or character (Japanese) diff, and moved clauses. Renumbering alone
+    is not a change. The draft's findings that the template does not have are listed too.
+
+    \b
+    Examples:
+      clausecheck compare 相手方ドラフト.docx --template 当社ひな型.docx --party 乙
+      clausecheck compare draft.pdf --template ours.md --format json -o comparison.json
+    """
+    from clausecheck.compare import compare_reports
+    from clausecheck.pipeline import check_file
+    from clausecheck.report.output import write_report
+
+    settings = _settings(rules, lang, party, contract_type, memo_lang, changes=changes)
+    try:
+        report = compare_reports(check_file(draft, settings), check_file(template, _settings(rules, lang, None, contract_type, memo_lang)))
+        if output is None and output_format == "html":
+            output = draft.with_name(draft.stem + ".compare.html")
+        destination = write_report(report, output_format, output)
+    except Exception as error:  # noqa: BLE001
+        _fail(error, ctx.obj["debug"])
+    summary = report.comparison.as_dict()["summary"]
+    if destination:
+        click.echo(f"{draft}: {summary['missing']} missing, {summary['added']} added, {summary['changed']} changed, {summary['moved']} moved, "
+                   f"{summary['renumbered']} renumbered, {summary['new_findings']} findings the template does not have → {destination}", err=True)
+
+
 @main.command(short_help="Check every contract in a folder: memos, results.jsonl, summary.csv, index.html.")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("review"), show_default=True, help="Folder for the memos, results.jsonl, summary.csv and index.html.")

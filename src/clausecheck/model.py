@@ -327,6 +327,72 @@ class ContractType:
 
 
 @dataclass(frozen=True)
+class ComparedClause:
+    """A clause of the draft or of the template as the comparison shows it."""
+
+    number: str | None
+    heading: str | None
+    text: str
+
+    def as_dict(self, with_text: bool = True) -> dict:
+        out = {"number": self.number, "heading": self.heading}
+        if with_text:
+            out["text"] = self.text
+        return out
+
+
+@dataclass(frozen=True)
+class ClausePair:
+    """A template clause and the draft clause aligned with it; `diff` is (op, text) with op equal | insert | delete."""
+
+    template: ComparedClause
+    draft: ComparedClause
+    similarity: float  # 0..1, of the clause texts without number and heading
+    diff: tuple[tuple[str, str], ...] = ()
+
+    def as_dict(self) -> dict:
+        out = {"template": self.template.as_dict(False), "draft": self.draft.as_dict(False), "similarity": round(self.similarity, 3)}
+        if self.diff:
+            out["diff"] = [{"op": op, "text": text} for op, text in self.diff]
+        return out
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The draft against the user's own template (`clausecheck compare`): what is missing, added, changed, moved."""
+
+    template: Source
+    template_language: str
+    missing: tuple[ComparedClause, ...]  # template clauses with no counterpart in the draft
+    added: tuple[ComparedClause, ...]  # draft clauses with no counterpart in the template (ひな型外条文)
+    changed: tuple[ClausePair, ...]
+    moved: tuple[ClausePair, ...]
+    renumbered: tuple[ClausePair, ...]  # same text under another number: not a change
+    new_findings: tuple[tuple[str, str, str, str], ...] = ()  # (id, rule, severity, title) the template does not have
+
+    @property
+    def deviations(self) -> int:
+        """Edits a reviewer must read: missing, added, changed and moved clauses (renumbering is not one)."""
+        moved_only = [pair for pair in self.moved if pair not in self.changed]
+        return len(self.missing) + len(self.added) + len(self.changed) + len(moved_only)
+
+    def as_dict(self) -> dict:
+        return {
+            "template": {"path": self.template.path, "sha256": self.template.sha256, "format": self.template.format,
+                         "language": self.template_language},
+            "missing": [clause.as_dict() for clause in self.missing],
+            "added": [clause.as_dict() for clause in self.added],
+            "changed": [pair.as_dict() for pair in self.changed],
+            "moved": [pair.as_dict() for pair in self.moved],
+            "renumbered": [pair.as_dict() for pair in self.renumbered],
+            "new_findings": [{"id": i, "rule": rule, "severity": severity, "title": title} for i, rule, severity, title in self.new_findings],
+            "summary": {"missing": len(self.missing), "added": len(self.added), "changed": len(self.changed),
+                        "moved": len(self.moved), "renumbered": len(self.renumbered), "new_findings": len(self.new_findings),
+                        "deviations": self.deviations},
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     document: Document
     contract_type: ContractType
@@ -337,6 +403,7 @@ class Report:
     rules_version: str
     warnings: tuple[Warning, ...] = field(default=())
     one_sidedness: dict[str, dict[str, int]] = field(default_factory=dict)
+    comparison: Comparison | None = None  # `clausecheck compare`: the draft against a template
 
     def summary(self) -> dict[str, int]:
         counts = {"high": 0, "medium": 0, "low": 0, "info": 0, "missing": 0}
