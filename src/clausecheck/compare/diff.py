@@ -28,14 +28,28 @@ def diff(before: str, after: str, language: str) -> tuple[tuple[str, str], ...]:
     if len(old) > MAX_DIFF_TOKENS or len(new) > MAX_DIFF_TOKENS:
         return (("delete", before), ("insert", after))
     steps: list[tuple[str, str]] = []
+    pending_old: list[int] = []  # token ranges removed / added since the last equal run
+    pending_new: list[int] = []
+
+    def flush() -> None:
+        # A replacement reads best as what went, then what came.
+        if pending_old:
+            steps.append(("delete", _span(before, old, min(pending_old), max(pending_old))))
+        if pending_new:
+            steps.append(("insert", _span(after, new, min(pending_new), max(pending_new))))
+        pending_old.clear()
+        pending_new.clear()
+
     for tag, i1, i2, j1, j2 in Indel.opcodes([t[0] for t in old], [t[0] for t in new]):
         if tag == "equal":
+            flush()
             steps.append(("equal", _span(after, new, j1, j2)))
             continue
         if i2 > i1:
-            steps.append(("delete", _span(before, old, i1, i2)))
+            pending_old.extend((i1, i2))
         if j2 > j1:
-            steps.append(("insert", _span(after, new, j1, j2)))
+            pending_new.extend((j1, j2))
+    flush()
     return tuple(steps)
 
 
