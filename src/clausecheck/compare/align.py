@@ -31,6 +31,7 @@ HEADING_MATCH_THRESHOLD = 15.0  # ... unless their headings say the same (目的
 HEADING_SAME = 80.0  # headings this similar (or one inside the other) name the same article
 ALL_PAIRS_LIMIT = 250_000  # template × draft articles scored exhaustively up to this many pairs
 WINDOW = 60  # otherwise: draft articles this close to the relative position are scored
+PLACE_WEIGHT = 5.0  # score lost by a candidate at the other end of the document (relative places 0..1)
 MAX_COMPARED_CHARS = 6_000  # longer article texts are compared on this many characters
 
 
@@ -111,19 +112,28 @@ def align(template: tuple[Unit, ...], draft: tuple[Unit, ...]) -> Alignment:
 
 
 def _pair_identical(template, draft, pairs, used_template, used_draft) -> None:
-    """Identical texts pair first, each with the nearest same-text draft article in order."""
-    by_body: dict[str, list[int]] = {}
+    """Identical texts pair first, in order, when both sides have as many copies of the text.
+
+    Boilerplate repeated in a long contract has several copies; when their counts differ, a
+    copy was removed or added and the scored pass decides, nearest relative place first.
+    """
+    in_draft: dict[str, list[int]] = {}
+    in_template: dict[str, list[int]] = {}
     for unit in draft:
         if unit.body:
-            by_body.setdefault(unit.body, []).append(unit.position)
+            in_draft.setdefault(unit.body, []).append(unit.position)
     for unit in template:
-        positions = [p for p in by_body.get(unit.body, ()) if p not in used_draft]
-        if not positions:
-            continue
-        best = min(positions, key=lambda p: (draft[p].number != unit.number, abs(p - unit.position)))
-        pairs.append((unit.position, best, 100.0))
-        used_template.add(unit.position)
-        used_draft.add(best)
+        if unit.body in in_draft:
+            in_template.setdefault(unit.body, []).append(unit.position)
+    for body, template_positions in in_template.items():
+        draft_positions = in_draft[body]
+        if len(template_positions) != len(draft_positions):
+            continue  # a copy was removed or added: scoring with positions decides which
+        chosen = list(zip(template_positions, draft_positions))
+        for t, d in chosen:
+            pairs.append((t, d, 100.0))
+            used_template.add(t)
+            used_draft.add(d)
 
 
 def _scored_candidates(template, draft, used_template, used_draft) -> list[tuple[float, int, int, float]]:
@@ -137,7 +147,7 @@ def _scored_candidates(template, draft, used_template, used_draft) -> list[tuple
         matrix = process.cdist([u.body for u in left], [u.body for u in right], scorer=fuzz.ratio, workers=1)
         for i, t in enumerate(left):
             for j, d in enumerate(right):
-                _consider(t, d, float(matrix[i][j]), candidates)
+                _consider(t, d, float(matrix[i][j]), candidates, _drift(t, d, template, draft))
         return candidates
     by_heading: dict[str, list]= {}
     for unit in right:
@@ -150,8 +160,13 @@ def _scored_candidates(template, draft, used_template, used_draft) -> list[tuple
         nearby = right[max(0, middle - WINDOW): middle + WINDOW]
         chosen = {u.position: u for u in nearby + by_heading.get(t.heading, [])[:WINDOW]}
         for d in chosen.values():
-            _consider(t, d, fuzz.ratio(t.body, d.body), candidates)
+            _consider(t, d, fuzz.ratio(t.body, d.body), candidates, _drift(t, d, template, draft))
     return candidates
+
+
+def _drift(t: Unit, d: Unit, template, draft) -> float:
+    """How far apart two articles sit, as a share of their documents (0 = same relative place)."""
+    return abs(t.position / max(len(template), 1) - d.position / max(len(draft), 1))
 
 
 def same_heading(first: str, second: str) -> bool:
@@ -161,12 +176,12 @@ def same_heading(first: str, second: str) -> bool:
         or fuzz.ratio(first, second) >= HEADING_SAME
 
 
-def _consider(t: Unit, d: Unit, similarity: float, candidates: list) -> None:
+def _consider(t: Unit, d: Unit, similarity: float, candidates: list, drift: float = 0.0) -> None:
     headings_agree = same_heading(t.heading, d.heading)
     if similarity < MATCH_THRESHOLD and not (headings_agree and similarity >= HEADING_MATCH_THRESHOLD):
         return
-    # Text decides; a shared heading or number breaks ties between near-equal candidates.
-    score = similarity + (8.0 if headings_agree else 0.0) + (2.0 if t.number and t.number == d.number else 0.0)
+    # Text decides; a shared heading or number, then the nearer place, break ties between near-equal candidates.
+    score = similarity + (8.0 if headings_agree else 0.0) + (2.0 if t.number and t.number == d.number else 0.0) - PLACE_WEIGHT * drift
     candidates.append((score, t.position, d.position, similarity))
 
 
