@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -212,9 +213,10 @@ def compare(ctx, draft, template, party, lang, contract_type, memo_lang, rules, 
 @click.option("--force", is_flag=True, help="Check every file again, even those unchanged since the last run.")
 @click.option("--max-size", type=click.FloatRange(min=0, min_open=True), default=50, show_default=True, help="Largest input file to accept, in MB (larger: E109).")
 @click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), default=None, help="Exit 1 when any contract has a finding at or above this severity.")
+@click.option("--template", "template", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Your own template: compare every contract with it (a deviations column).")
 @_debug_option
 @click.pass_context
-def batch(ctx, directory, output, jobs, include, exclude, party, lang, contract_type, memo_lang, rules, timeout, force, max_size, fail_on):
+def batch(ctx, directory, output, jobs, include, exclude, party, lang, contract_type, memo_lang, rules, timeout, force, max_size, fail_on, template):
     """Check every contract under DIRECTORY (recursively) and write a portfolio review.
 
     Reads .docx, .pdf, .txt and .md files (and files whose content is a PDF or Word
@@ -240,6 +242,8 @@ def batch(ctx, directory, output, jobs, include, exclude, party, lang, contract_
     if not directory.is_dir():
         raise Failure(f"[E101] {directory}: not a folder")
     settings = _settings(rules, lang, party, contract_type, memo_lang, None, max_size)
+    if template:
+        settings = replace(settings, template=str(template.resolve()))
     options = BatchOptions(jobs=jobs or 0, include=tuple(include), exclude=tuple(exclude), timeout=timeout, force=force, max_bytes=settings.read.max_bytes)
     try:
         result = run_batch(directory, output, settings, options, progress=progress_printer())

@@ -26,6 +26,7 @@ class Settings:
     language: str | None = None  # --lang: auto | en | ja
     check: CheckOptions = field(default_factory=CheckOptions)
     read: ReadOptions = field(default_factory=ReadOptions)
+    template: str | None = None  # `batch --template`: compare every contract with this one
 
 
 @lru_cache(maxsize=8)
