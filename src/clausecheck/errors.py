@@ -100,7 +100,7 @@ CODES = {
     "E300": "internal error while checking",
     "E301": "worker died or timed out",
     "E302": "output could not be written",
-    "W101": "tracked changes present: text read as if all changes were accepted",
+    "W101": "tracked changes present: text read as if all changes were accepted (or as before them: --changes original)",
     "W102": "garbled or missing glyphs on some pages",
     "W103": "some pages have no text layer",
     "W104": "file type differs from its extension",
