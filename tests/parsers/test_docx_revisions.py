@@ -114,6 +114,16 @@ def test_the_memo_shows_the_changes_section(ja_draft):
     assert "このドラフトで提案された変更" in markdown and "~~書面による承諾なく~~" in markdown
 
 
+def test_many_changes_of_repeated_wording_are_each_placed_in_their_own_clause(tmp_path):
+    """The same words inserted in 300 clauses: each change is placed in its clause, in order."""
+    blocks = [("p", ["契約書"])]
+    for number in range(1, 301):
+        blocks += [("p", [f"第{number}条（事項{number}）"]), ("p", ["甲および乙は、", ("ins", "書面により", "甲法務部"), "協議する。"])]
+    document = read_document(build_draft(tmp_path / "many.docx", blocks))
+    assert [c.clause for c in document.changes] == [f"第{n}条" for n in range(1, 301)]
+    assert all(document.text[c.start:c.end] == "書面により" for c in document.changes)
+
+
 def test_a_document_without_changes_has_none(tmp_path):
     path = build_draft(tmp_path / "plain.docx", [("p", ["第1条（目的）"]), ("p", ["甲および乙は、共同研究を行う。"])])
     report = check_file(path)

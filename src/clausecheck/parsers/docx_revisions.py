@@ -31,13 +31,13 @@ INS, DEL, MOVE_FROM, MOVE_TO = _w("ins"), _w("del"), _w("moveFrom"), _w("moveTo"
 PPR, RPR, TRPR = _w("pPr"), _w("rPr"), _w("trPr")
 TAB, BR, CR, TXBX_CONTENT = _w("tab"), _w("br"), _w("cr"), _w("txbxContent")
 AUTHOR, DATE = _w("author"), _w("date")
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Revision containers whose text is new in the draft, and those whose text the draft removes.
 _ADDED = (INS, MOVE_TO)
 _REMOVED = (DEL, MOVE_FROM)
 # Elements that carry no document text (properties, field codes, references).
 _NOT_TEXT = {PPR, RPR, _w("instrText"), _w("delInstrText"), _w("fldChar"), _w("footnoteReference"),
-             _w("endnoteReference"), _w("commentReference"), _w("sectPr"),
-             "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
+             _w("endnoteReference"), _w("commentReference"), _w("sectPr"), MC_FALLBACK}
 PREFIX_CHARS = 40  # words before a change kept to place it; enough to be unique in a clause
 MAX_REVISIONS = 20_000  # a body with more is read, but only this many are listed
 
@@ -48,6 +48,8 @@ def read_revisions(body) -> tuple[TrackedChange, ...]:
     for paragraph in body.iter(P):
         if len(changes) >= MAX_REVISIONS:
             break
+        if next(paragraph.iterancestors(MC_FALLBACK), None) is not None:
+            continue  # a text box's fallback copy (VML): the body reader reads the Choice only
         changes.extend(_paragraph_revisions(paragraph))
     return tuple(changes[:MAX_REVISIONS])
 
