@@ -40,7 +40,7 @@ def test_suggestions_file_is_checked(tmp_path, text, message):
         assert load_rules([tmp_path / "pack"]).rules["sole-supplier"].suggestion == {"en": "Buy from anyone."}
         return
     problems = problems_of(tmp_path / "pack")
-    assert [p.code for p in problems] == ["E212"] and message in problems[0].message
+    assert [p.code for p in problems] == ["E214"] and message in problems[0].message
     assert str(problems[0]).startswith(str(tmp_path / "pack" / "suggestions.yaml") + ":")
 
 
