@@ -150,3 +150,38 @@ def test_a_libreoffice_saved_draft_round_trips(tmp_path):
         assert any(before in b and after in a for _k, b, a in kinds_and_texts) or (
             before and after and any(b == before for _k, b, _a in kinds_and_texts) and any(a == after for _k, _b, a in kinds_and_texts))
     assert {c.author for c in saved.changes} == {"甲法務部", "乙担当者"}
+
+
+def test_inserted_rows_and_paragraph_marks_are_undone_in_the_original(tmp_path):
+    """A row inserted into a table, and a paragraph split by an inserted mark, as Word writes them."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.add_paragraph("第1条（費用）")
+    first = document.add_paragraph("費用は甲が負担する。")
+    document.add_paragraph("ただし、別途合意した費用を除く。")
+    table = document.add_table(rows=2, cols=1)
+    table.cell(0, 0).text = "既存の行"
+    table.cell(1, 0).text = "追加された行"
+
+    def marker(tag):
+        element = OxmlElement(tag)
+        for name, value in (("w:id", "90"), ("w:author", "甲法務部"), ("w:date", DATE)):
+            element.set(qn(name), value)
+        return element
+
+    # The first paragraph's mark was inserted: before the change the two paragraphs were one.
+    mark_properties = OxmlElement("w:rPr")
+    mark_properties.append(marker("w:ins"))
+    first._p.get_or_add_pPr().append(mark_properties)
+    row_properties = table.rows[1]._tr.get_or_add_trPr()
+    row_properties.append(marker("w:ins"))
+    path = tmp_path / "rows.docx"
+    document.save(path)
+    accepted = read_document(path, settings("accepted")).text
+    original = read_document(path, settings("original")).text
+    assert "追加された行" in accepted and "追加された行" not in original
+    assert "費用は甲が負担する。\nただし" in accepted
+    assert "費用は甲が負担する。ただし" in original
