@@ -39,6 +39,14 @@ DRAFT_STRINGS = {
 }
 
 
+def readable_date(stamp: str | None) -> str | None:
+    """Word's `2026-11-20T09:30:00Z` as `2026-11-20 09:30` (the memo is read by people)."""
+    if not stamp:
+        return stamp
+    day, _, time = stamp.partition("T")
+    return f"{day} {time[:5]}".strip() if time else day
+
+
 def drafts_context(report: Report, language: str) -> dict:
     """`d` (strings), `changes` (rows) and `comparison` (or None) for the memo templates."""
     strings = DRAFT_STRINGS.get(language, DRAFT_STRINGS["en"])
@@ -51,7 +59,7 @@ def drafts_context(report: Report, language: str) -> dict:
         "kind": strings["kind_" + change.kind] if "kind_" + change.kind in strings else change.kind,
         "clause": change.clause,
         "author": change.author,
-        "date": change.date,
+        "date": readable_date(change.date),
         "before": change.before,
         "after": change.after,
         "findings": touching.get(change.id, []),

@@ -77,7 +77,7 @@ def parse_dict(document: Document) -> dict:
         "definitions": [definition.as_dict() for definition in document.definitions],
         "clauses": [clause.as_dict() for clause in document.clauses],
         "warnings": [warning.as_dict() for warning in document.warnings],
-    }
+    } | ({"changes": [change.as_dict() for change in document.changes]} if document.changes else {})
 
 
 @lru_cache(maxsize=1)
