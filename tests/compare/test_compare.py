@@ -130,7 +130,10 @@ def test_a_different_template_is_compared_article_by_article(draft, template, he
 def test_diff_is_by_character_in_japanese_and_by_word_in_english():
     assert diff("乙が負担する。", "甲が負担する。", "ja") == (("delete", "乙"), ("insert", "甲"), ("equal", "が負担する。"))
     assert diff("Each party may terminate.", "Company may terminate.", "en") == (
-        ("delete", "Each party"), ("insert", "Company"), ("equal", "may terminate."))
+        ("delete", "Each party "), ("insert", "Company "), ("equal", "may terminate."))
+    # Joined, the steps give back each version as written.
+    steps = diff("Either party may end it on 30 days' notice.", "Company may end it at any time.", "en")
+    assert "".join(t for op, t in steps if op != "delete") == "Company may end it at any time."
 
 
 def test_outputs_carry_the_comparison(edited_pair):

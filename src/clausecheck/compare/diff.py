@@ -2,8 +2,8 @@
 
 Japanese has no spaces between words, so a character diff is the honest unit there; English
 is compared on words and punctuation marks. rapidfuzz computes the edit script (Indel, on
-token sequences); the text of each step is cut from the original clause so that spacing and
-punctuation are kept as written.
+token sequences); the text of each step is cut from the original clause, with the spacing
+after it, so that the steps joined read as the clause was written.
 """
 
 from __future__ import annotations
@@ -54,4 +54,6 @@ def diff(before: str, after: str, language: str) -> tuple[tuple[str, str], ...]:
 
 
 def _span(text: str, toks: list[tuple[str, int, int]], first: int, last: int) -> str:
-    return text[toks[first][1]:toks[last - 1][2]]
+    """The text of tokens first..last-1 with the spacing after them, so that steps join as written."""
+    end = toks[last][1] if last < len(toks) else toks[last - 1][2]
+    return text[toks[first][1]:end]
