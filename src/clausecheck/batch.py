@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Callable
 
 from clausecheck.batch_store import ResultStore, StoredResult, cache_key
+from clausecheck.compare.batch import compare_with_template, deviations, template_fingerprint
 from clausecheck.errors import ClausecheckError
 from clausecheck.parsers import SUPPORTED_SUFFIXES, file_sha256, sniff_format
 
@@ -171,6 +172,8 @@ def check_one(path: Path, display: str, memo: str, settings, out_dir: Path) -> d
 
     try:
         report = check_file(path, settings)
+        if settings.template:
+            report = compare_with_template(report, settings)
         # The memo and the results name the file as the batch found it, relative to its folder.
         document = replace(report.document, source=replace(report.document.source, path=display))
         report = replace(report, document=document)
@@ -341,16 +344,16 @@ def summary_csv(results: list[StoredResult]) -> bytes:
     topics = _topic_ids()
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["file", "memo", "error_code", "error", "title", "language", "contract_type", "perspective", "high", "medium", "low", "info", "missing", *topics])
+    writer.writerow(["file", "memo", "error_code", "error", "title", "language", "contract_type", "perspective", "high", "medium", "low", "info", "missing", *topics, "deviations"])
     for result in results:
         line = result.line
         if result.error:
-            row = [line["source"]["path"], "", result.error["code"], result.error["message"], "", "", "", "", "", "", "", "", "", *([""] * len(topics))]
+            row = [line["source"]["path"], "", result.error["code"], result.error["message"], "", "", "", "", "", "", "", "", "", *([""] * len(topics)), ""]
         else:
             summary = line["summary"]
             statuses = [line["topics"].get(t, {}).get("status", "") for t in topics]
             row = [line["source"]["path"], result.memo, "", "", line.get("title") or "", line.get("language"), line["contract_type"]["id"], line.get("perspective") or "",
-                   summary["high"], summary["medium"], summary["low"], summary["info"], summary["missing"], *statuses]
+                   summary["high"], summary["medium"], summary["low"], summary["info"], summary["missing"], *statuses, deviations(line)]
         writer.writerow([neutralise_cell(cell) for cell in row])
     # The byte-order mark makes Excel read the file as UTF-8 (Japanese titles stay legible).
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
@@ -393,6 +396,7 @@ def index_html(results: list[StoredResult], memo_language: str | None, total: in
             "medium": sum(1 for f in risks if f["severity"] == "medium"),
             "low": sum(1 for f in risks if f["severity"] == "low"),
             "missing": line["summary"]["missing"],
+            "deviations": deviations(line),
         })
     html = environment.get_template("index.html.j2").render(
         lang=language,
@@ -445,6 +449,7 @@ def _options_fingerprint(settings) -> dict:
         "language": settings.language,
         "rules_dirs": list(settings.rules_dirs),
         "max_bytes": settings.read.max_bytes,
+        "template": template_fingerprint(settings.template),
     }
 
 

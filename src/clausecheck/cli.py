@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -73,12 +74,12 @@ def main(ctx: click.Context, debug: bool) -> None:
     state["debug"] = debug or state.get("debug", False)
 
 
-def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_size=None):
+def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_size=None, changes="accepted"):
     from clausecheck.engine.runner import CheckOptions
     from clausecheck.parsers import ReadOptions
     from clausecheck.pipeline import Settings
 
-    read = ReadOptions(password=password) if max_size is None else ReadOptions(password=password, max_bytes=int(max_size * 1024 * 1024))
+    read = ReadOptions(password=password, changes=changes) if max_size is None else ReadOptions(password=password, max_bytes=int(max_size * 1024 * 1024), changes=changes)
     return Settings(
         rules_dirs=tuple(str(Path(r)) for r in rules),
         language=None if lang == "auto" else lang,
@@ -99,9 +100,11 @@ def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_s
 @click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), default=None, help="Exit 1 when a finding at or above this severity is found.")
 @click.option("--password", help="Password of an encrypted PDF.")
 @click.option("--max-size", type=float, help="Largest input file to accept, in MB (default 50).")
+@click.option("--changes", type=click.Choice(["accepted", "original"]), default="accepted", show_default=True, help="Tracked changes of a .docx: check the text with them accepted, or as it was before them.")
+@click.option("--redline", is_flag=True, help="With --format docx: write each suggested wording over the flagged sentence as a tracked change.")
 @_debug_option
 @click.pass_context
-def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_format, output, fail_on, password, max_size):
+def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_format, output, fail_on, password, max_size, changes, redline):
     """Check contracts and write a review memo.
 
     \b
@@ -110,20 +113,23 @@ def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_forma
       clausecheck check nda.md --format json -o nda.json
       clausecheck check draft.docx --format docx -o draft.reviewed.docx
       clausecheck check *.pdf --fail-on high -o memos/
+      clausecheck check draft.docx --format docx --redline -o draft.redline.docx
     """
     debug = ctx.obj["debug"]
+    if redline and output_format != "docx":
+        raise click.UsageError("--redline writes a Word file: use it with --format docx")
     from clausecheck.errors import ClausecheckError
     from clausecheck.model import SEVERITY_ORDER
     from clausecheck.pipeline import check_file
     from clausecheck.report.output import write_report
 
-    settings = _settings(rules, lang, party, contract_type, memo_lang, password, max_size)
+    settings = _settings(rules, lang, party, contract_type, memo_lang, password, max_size, changes)
     worst = -1
     errors = 0
     for path in files:
         try:
             report = check_file(path, settings)
-            destination = write_report(report, output_format, output, several=len(files) > 1)
+            destination = write_report(report, output_format, output, several=len(files) > 1, redline=redline)
         except ClausecheckError as error:
             if len(files) == 1:
                 _fail(error, debug)
@@ -148,6 +154,50 @@ def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_forma
         sys.exit(EXIT_FINDINGS)
 
 
+@main.command(short_help="Compare a draft with your own template: clauses missing, added, changed, moved.")
+@click.argument("draft", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--template", "template", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Your own template (ひな型): .docx, .pdf, .txt or .md.")
+@click.option("--party", metavar="ALIAS", help="Your side, as the draft names it (乙, Licensee, Acme KK).")
+@click.option("--lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Language of both contracts.")
+@click.option("--type", "contract_type", type=click.Choice(TYPE_CHOICES), default="auto", show_default=True, help="Contract type (decides the required elements).")
+@click.option("--memo-lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Language of the memo.")
+@click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False, exists=True), help="Extra rule pack folder. Repeatable.")
+@click.option("--format", "output_format", type=click.Choice(["html", "json", "md"]), default="html", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file. Default: stdout for json/md, DRAFT.compare.html for html.")
+@click.option("--changes", type=click.Choice(["accepted", "original"]), default="accepted", show_default=True, help="Tracked changes of a .docx draft: compare it with them accepted, or as it was before them.")
+@_debug_option
+@click.pass_context
+def compare(ctx, draft, template, party, lang, contract_type, memo_lang, rules, output_format, output, changes):
+    """Compare DRAFT with your template: the memo of the draft plus where it departs from the template.
+
+    Clauses are aligned by text similarity, heading and number: template clauses missing
+    from the draft, draft clauses the template does not have (ひな型外条文), changed clauses
+    with a word (English) or character (Japanese) diff, and moved clauses. Renumbering alone
+    is not a change. The draft's findings that the template does not have are listed too.
+
+    \b
+    Examples:
+      clausecheck compare 相手方ドラフト.docx --template 当社ひな型.docx --party 乙
+      clausecheck compare draft.pdf --template ours.md --format json -o comparison.json
+    """
+    from clausecheck.compare import compare_reports
+    from clausecheck.pipeline import check_file
+    from clausecheck.report.output import write_report
+
+    settings = _settings(rules, lang, party, contract_type, memo_lang, changes=changes)
+    try:
+        report = compare_reports(check_file(draft, settings), check_file(template, _settings(rules, lang, None, contract_type, memo_lang)))
+        if output is None and output_format == "html":
+            output = draft.with_name(draft.stem + ".compare.html")
+        destination = write_report(report, output_format, output)
+    except Exception as error:  # noqa: BLE001
+        _fail(error, ctx.obj["debug"])
+    summary = report.comparison.as_dict()["summary"]
+    if destination:
+        click.echo(f"{draft}: {summary['missing']} missing, {summary['added']} added, {summary['changed']} changed, {summary['moved']} moved, "
+                   f"{summary['renumbered']} renumbered, {summary['new_findings']} findings the template does not have → {destination}", err=True)
+
+
 @main.command(short_help="Check every contract in a folder: memos, results.jsonl, summary.csv, index.html.")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("review"), show_default=True, help="Folder for the memos, results.jsonl, summary.csv and index.html.")
@@ -163,9 +213,10 @@ def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_forma
 @click.option("--force", is_flag=True, help="Check every file again, even those unchanged since the last run.")
 @click.option("--max-size", type=click.FloatRange(min=0, min_open=True), default=50, show_default=True, help="Largest input file to accept, in MB (larger: E109).")
 @click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), default=None, help="Exit 1 when any contract has a finding at or above this severity.")
+@click.option("--template", "template", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Your own template: compare every contract with it (a deviations column).")
 @_debug_option
 @click.pass_context
-def batch(ctx, directory, output, jobs, include, exclude, party, lang, contract_type, memo_lang, rules, timeout, force, max_size, fail_on):
+def batch(ctx, directory, output, jobs, include, exclude, party, lang, contract_type, memo_lang, rules, timeout, force, max_size, fail_on, template):
     """Check every contract under DIRECTORY (recursively) and write a portfolio review.
 
     Reads .docx, .pdf, .txt and .md files (and files whose content is a PDF or Word
@@ -191,6 +242,8 @@ def batch(ctx, directory, output, jobs, include, exclude, party, lang, contract_
     if not directory.is_dir():
         raise Failure(f"[E101] {directory}: not a folder")
     settings = _settings(rules, lang, party, contract_type, memo_lang, None, max_size)
+    if template:
+        settings = replace(settings, template=str(template.resolve()))
     options = BatchOptions(jobs=jobs or 0, include=tuple(include), exclude=tuple(exclude), timeout=timeout, force=force, max_bytes=settings.read.max_bytes)
     try:
         result = run_batch(directory, output, settings, options, progress=progress_printer())

@@ -62,6 +62,47 @@ class Source:
 
 
 @dataclass(frozen=True)
+class TrackedChange:
+    """A Word revision as the parser read it: what was removed and added, by whom, and when.
+
+    `kind` is insertion | deletion | replacement (a deletion and the insertion typed over
+    it) | move (`before` set where the text left, `after` where it arrived). The prefixes are
+    the words before the change on its line, the suffixes those after it, in the accepted and
+    the original reading.
+    """
+
+    kind: str
+    author: str | None
+    date: str | None
+    before: str
+    after: str
+    accepted_prefix: str = ""
+    original_prefix: str = ""
+    accepted_suffix: str = ""
+    original_suffix: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """A tracked change placed in `Document.text` (the text the rules read) and its clause."""
+
+    id: str
+    kind: str
+    author: str | None
+    date: str | None
+    before: str
+    after: str
+    clause: str | None
+    start: int  # the changed words in Document.text; start == end where they are not in it
+    end: int
+    block: int | None = None
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "clause": self.clause, "author": self.author, "date": self.date,
+                "before": self.before, "after": self.after, "start": self.start, "end": self.end, "block": self.block}
+
+
+@dataclass(frozen=True)
 class RawDocument:
     """What a parser hands to structure: blocks and the file's own facts, nothing inferred."""
 
@@ -69,6 +110,8 @@ class RawDocument:
     blocks: tuple[Block, ...]
     warnings: tuple[Warning, ...] = ()
     headers: tuple[str, ...] = ()  # running headers/footers, kept apart from the body
+    changes: tuple[TrackedChange, ...] = ()  # tracked changes of a .docx, in document order
+    changes_view: str = "accepted"  # which reading `blocks` hold: accepted | original
 
 
 @dataclass(frozen=True)
@@ -149,6 +192,8 @@ class Document:
     warnings: tuple[Warning, ...]
     effective_date: str | None = None
     headers: tuple[str, ...] = ()
+    changes: tuple[Change, ...] = ()  # tracked changes, placed in `text`
+    changes_view: str = "accepted"  # `text` reads the changes as accepted, or the original
 
     def all_clauses(self):
         for clause in self.clauses:
@@ -250,6 +295,8 @@ class Finding:
     # The statement features that matched (rules written with `when:`), e.g. {"actor": "B",
     # "modality": ["obligation"], "action": ["assign"], "consideration": ["free"], "favours": "A"}.
     explanation: dict = field(default_factory=dict)
+    changes: tuple[str, ...] = ()  # ids of the tracked changes its evidence overlaps
+    suggestion: str = ""  # fairer wording for the evidence sentence, placeholders filled
 
     def as_dict(self) -> dict:
         out = {
@@ -280,6 +327,72 @@ class ContractType:
 
 
 @dataclass(frozen=True)
+class ComparedClause:
+    """A clause of the draft or of the template as the comparison shows it."""
+
+    number: str | None
+    heading: str | None
+    text: str
+
+    def as_dict(self, with_text: bool = True) -> dict:
+        out = {"number": self.number, "heading": self.heading}
+        if with_text:
+            out["text"] = self.text
+        return out
+
+
+@dataclass(frozen=True)
+class ClausePair:
+    """A template clause and the draft clause aligned with it; `diff` is (op, text) with op equal | insert | delete."""
+
+    template: ComparedClause
+    draft: ComparedClause
+    similarity: float  # 0..1, of the clause texts without number and heading
+    diff: tuple[tuple[str, str], ...] = ()
+
+    def as_dict(self) -> dict:
+        out = {"template": self.template.as_dict(False), "draft": self.draft.as_dict(False), "similarity": round(self.similarity, 3)}
+        if self.diff:
+            out["diff"] = [{"op": op, "text": text} for op, text in self.diff]
+        return out
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The draft against the user's own template (`clausecheck compare`): what is missing, added, changed, moved."""
+
+    template: Source
+    template_language: str
+    missing: tuple[ComparedClause, ...]  # template clauses with no counterpart in the draft
+    added: tuple[ComparedClause, ...]  # draft clauses with no counterpart in the template (ひな型外条文)
+    changed: tuple[ClausePair, ...]
+    moved: tuple[ClausePair, ...]
+    renumbered: tuple[ClausePair, ...]  # same text under another number: not a change
+    new_findings: tuple[tuple[str, str, str, str], ...] = ()  # (id, rule, severity, title) the template does not have
+
+    @property
+    def deviations(self) -> int:
+        """Edits a reviewer must read: missing, added, changed and moved clauses (renumbering is not one)."""
+        moved_only = [pair for pair in self.moved if pair not in self.changed]
+        return len(self.missing) + len(self.added) + len(self.changed) + len(moved_only)
+
+    def as_dict(self) -> dict:
+        return {
+            "template": {"path": self.template.path, "sha256": self.template.sha256, "format": self.template.format,
+                         "language": self.template_language},
+            "missing": [clause.as_dict() for clause in self.missing],
+            "added": [clause.as_dict() for clause in self.added],
+            "changed": [pair.as_dict() for pair in self.changed],
+            "moved": [pair.as_dict() for pair in self.moved],
+            "renumbered": [pair.as_dict() for pair in self.renumbered],
+            "new_findings": [{"id": i, "rule": rule, "severity": severity, "title": title} for i, rule, severity, title in self.new_findings],
+            "summary": {"missing": len(self.missing), "added": len(self.added), "changed": len(self.changed),
+                        "moved": len(self.moved), "renumbered": len(self.renumbered), "new_findings": len(self.new_findings),
+                        "deviations": self.deviations},
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     document: Document
     contract_type: ContractType
@@ -290,6 +403,7 @@ class Report:
     rules_version: str
     warnings: tuple[Warning, ...] = field(default=())
     one_sidedness: dict[str, dict[str, int]] = field(default_factory=dict)
+    comparison: Comparison | None = None  # `clausecheck compare`: the draft against a template
 
     def summary(self) -> dict[str, int]:
         counts = {"high": 0, "medium": 0, "low": 0, "info": 0, "missing": 0}

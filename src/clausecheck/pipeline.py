@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from clausecheck.engine.changes import mark_changed_findings
 from clausecheck.engine.loader import RulePack, load_rules
 from clausecheck.engine.runner import CheckOptions, Engine
+from clausecheck.engine.suggestions import attach as attach_suggestions
 from clausecheck.model import Document, Report
 from clausecheck.parsers import ReadOptions, read_file
 from clausecheck.structure import build_document
@@ -24,6 +26,7 @@ class Settings:
     language: str | None = None  # --lang: auto | en | ja
     check: CheckOptions = field(default_factory=CheckOptions)
     read: ReadOptions = field(default_factory=ReadOptions)
+    template: str | None = None  # `batch --template`: compare every contract with this one
 
 
 @lru_cache(maxsize=8)
@@ -42,7 +45,14 @@ def read_document(path: str | Path, settings: Settings | None = None) -> Documen
 def check_file(path: str | Path, settings: Settings | None = None) -> Report:
     settings = settings or Settings()
     document = read_document(path, settings)
-    return engine_for(settings.rules_dirs).check(document, settings.check)
+    engine = engine_for(settings.rules_dirs)
+    return finish_report(engine.check(document, settings.check), engine.pack)
+
+
+def finish_report(report: Report, pack: RulePack) -> Report:
+    """What follows the rules: findings marked with the tracked changes they touch, suggestions filled."""
+    suggestions = {rule.id: rule.suggestion for rule in pack.rules.values() if rule.suggestion}
+    return mark_changed_findings(attach_suggestions(report, suggestions))
 
 
 def rule_pack(settings: Settings | None = None) -> RulePack:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
-from clausecheck.engine import schema
+from clausecheck.engine import schema, suggestions
 from clausecheck.engine.compiler import check_regex, check_token_pattern
 from clausecheck.engine.schema import LanguageBlock, PartySpec, Profile, QuantitySpec, Rule, StatementPattern
 from clausecheck.errors import RuleError, RuleProblem
@@ -26,7 +26,7 @@ PROFILES_FILE = "profiles.yaml"
 PARTIES_FILE = "parties.yaml"
 PATTERNS_FILE = "patterns.yaml"  # lists of regexes that several rules share, used as '@name'
 RULE_SUFFIXES = (".yaml", ".yml")
-RESERVED_FILES = {PROFILES_FILE, PARTIES_FILE, PATTERNS_FILE}
+RESERVED_FILES = {PROFILES_FILE, PARTIES_FILE, PATTERNS_FILE, suggestions.SUGGESTIONS_FILE}
 LEXICON_DIR = "lexicon"  # rules/lexicon/<feature>.yaml: the cue words of statement features
 _RE_LIST_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -139,6 +139,7 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
                 party_words.setdefault(key, {}).update(value)
             else:  # role_equivalents: a user pack's groups come after the built-in ones
                 party_words[key] = tuple(party_words.get(key, ())) + tuple(value)
+    _attach_suggestions(dirs, rules, problems)
     for rule in rules.values():
         for type_id in rule.applies_to:
             if type_id != "all" and profiles and type_id not in profiles:
@@ -163,8 +164,8 @@ def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest
     for path in files:
         digest.update(path.relative_to(directory).as_posix().encode())
         digest.update(path.read_bytes())
-        if path.name == PATTERNS_FILE:
-            continue  # read by load_rules before any rule
+        if path.name in (PATTERNS_FILE, suggestions.SUGGESTIONS_FILE):
+            continue  # read by load_rules before / after the rules
         data = load_yaml(path, problems)
         if data is None:
             continue
@@ -183,6 +184,23 @@ def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest
         if rule is not None:
             rules[rule.id] = rule
     return rules, profiles, parties
+
+
+def _attach_suggestions(dirs: list[tuple[Path, str]], rules: dict[str, Rule], problems: list[RuleProblem]) -> None:
+    """Give each rule the suggestions the packs' suggestions.yaml files hold for its id (later packs win)."""
+    where: dict[str, tuple[str, int]] = {}
+    for directory, _origin in dirs:
+        path = directory / suggestions.SUGGESTIONS_FILE
+        if not path.is_file():
+            continue
+        data = load_yaml(path, problems)
+        if data is None:
+            continue
+        for rule_id, texts in suggestions.parse_suggestions(path, data, problems).items():
+            where[rule_id] = (str(path), getattr(data, "lines", {}).get(rule_id, 1))
+            if rule_id in rules:
+                rules[rule_id] = replace(rules[rule_id], suggestion=rules[rule_id].suggestion | texts)
+    problems.extend(suggestions.unknown_rule_problems(where, rules))
 
 
 def _line(data, key) -> int:
@@ -260,6 +278,7 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
         if needs_text and texts and not ({"en", "ja"} <= set(texts)):
             problems.append(RuleProblem(file, _line(data, name), "E203", f"`{name}` needs both an `en` and a `ja` text (memos exist in both languages)"))
     references = _str_list(path, data, "references", problems)
+    suggestion = suggestions.check_texts(file, data.get("suggestion") or {}, problems, _line(data, "suggestion"), "`suggestion`")
 
     party = None
     if "party" in data:
@@ -331,6 +350,7 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
         path=file,
         line=getattr(data, "line", 1),
         origin=origin,
+        suggestion=suggestion,
     )
 
 

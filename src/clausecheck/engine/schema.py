@@ -41,7 +41,7 @@ QUANTITY_TYPES = ("duration", "amount", "percent")
 TOP_KEYS = {
     "id", "kind", "topic", "severity", "scope", "applies_to", "title", "message", "why",
     "recommendation", "question", "references", "party", "quantity", "en", "ja", "disabled",
-    "in_definitions", "max_evidence", "topic_evidence", "when",
+    "in_definitions", "max_evidence", "topic_evidence", "when", "suggestion",
 }
 # `when:` — what a statement must say (rules/lexicon/ holds the values of each feature).
 STATEMENT_FEATURES = ("modality", "action", "object", "consideration", "time", "condition")
@@ -139,6 +139,7 @@ class Rule:
     path: str = ""
     line: int = 1
     origin: str = "built-in"
+    suggestion: dict[str, str] = field(default_factory=dict)  # fairer wording per language (engine.suggestions)
 
     def text(self, field_name: str, language: str) -> str:
         values: dict[str, str] = getattr(self, field_name)

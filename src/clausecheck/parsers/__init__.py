@@ -28,6 +28,7 @@ class ReadOptions:
     max_pages: int = 2000  # PDF pages read at most
     max_unzipped_bytes: int = 200 * 1024 * 1024  # docx parts inflated at most (zip bombs)
     max_chars: int = 20_000_000  # characters of text kept at most
+    changes: str = "accepted"  # tracked changes: read the text as accepted, or as the original
 
 
 def sniff_format(head: bytes, path: Path) -> str | None:
@@ -106,7 +107,7 @@ def read_file(path: str | os.PathLike, options: ReadOptions | None = None) -> Ra
     source = Source(path=str(path), format=actual, sha256=data_hash, size=stat.st_size)
     raw = parser.parse(path, source, options)
     if warnings:
-        raw = RawDocument(raw.source, raw.blocks, tuple(warnings) + raw.warnings, raw.headers)
+        raw = RawDocument(raw.source, raw.blocks, tuple(warnings) + raw.warnings, raw.headers, raw.changes, raw.changes_view)
     return raw
 
 

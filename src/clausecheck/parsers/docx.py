@@ -23,13 +23,14 @@ every block has `page=None`.
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from clausecheck.errors import InputError
 from clausecheck.model import RawDocument, Source, Warning
 from clausecheck.parsers import ReadOptions, assemble
 from clausecheck.parsers.docx_numbering import NumberingCounter, NumberingDefinitions
+from clausecheck.parsers.docx_revisions import read_revisions, rejected_copy
 from clausecheck.parsers.docx_safety import check_archive
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -96,7 +97,7 @@ def parse(path: Path, source: Source, options: ReadOptions) -> RawDocument:
     reader = _BodyReader(styles, numbering, pages_known=_has(body, LAST_RENDERED_PAGE_BREAK))
     header_parts = _header_parts(document)
     try:
-        reader.read_container(body, in_table=False)
+        reader.read_container(rejected_copy(body) if options.changes == "original" else body, in_table=False)
         reader.flush()
         headers = _header_texts(header_parts, styles)
     except RecursionError:
@@ -105,7 +106,8 @@ def parse(path: Path, source: Source, options: ReadOptions) -> RawDocument:
     warnings = []
     revisions = _count(body, _REVISIONS) + sum(_count(part.element, _REVISIONS) for part in header_parts)
     if revisions:
-        warnings.append(Warning("W101", f"{revisions} tracked change(s) present: the text is read as if all were accepted"))
+        reading = "as before all of them (--changes original)" if options.changes == "original" else "as if all were accepted"
+        warnings.append(Warning("W101", f"{revisions} tracked change(s) present: the text is read {reading}"))
     comments = _comment_count(document, body)
     if comments:
         warnings.append(Warning("W107", f"{comments} comment(s) in the document were ignored"))
@@ -117,7 +119,8 @@ def parse(path: Path, source: Source, options: ReadOptions) -> RawDocument:
         raise InputError("the document holds no text", code="E102", path=str(path))
     pages = reader.page if reader.pages_known else None
     source = Source(source.path, "docx", source.sha256, pages, source.size)
-    return assemble(source, reader.pieces, warnings, headers)
+    raw = assemble(source, reader.pieces, warnings, headers)
+    return replace(raw, changes=read_revisions(body) if revisions else (), changes_view=options.changes)
 
 
 def _open(path: Path):

@@ -164,8 +164,11 @@ def runs_for(block: DocxBlock, match: str) -> list:
     return [block.paragraphs[0].add_run("")]
 
 
-def annotate_docx(report: Report) -> bytes:
-    """The original .docx with one Word comment per finding and evidence, as bytes."""
+def open_original(report: Report):
+    """The checked .docx opened again (python-docx Document), its blocks and the memo strings.
+
+    Refuses an input that is not Word, or whose bytes changed since it was checked.
+    """
     import docx
 
     source = report.document.source
@@ -182,7 +185,12 @@ def annotate_docx(report: Report) -> bytes:
     blocks = docx_blocks(document)
     if not blocks:
         raise InputError("the Word file has no text to comment on", code="E102", path=source.path)
-    strings = STRINGS.get(report.memo_language, STRINGS["en"])
+    return document, blocks, STRINGS.get(report.memo_language, STRINGS["en"])
+
+
+def annotate_docx(report: Report) -> bytes:
+    """The original .docx with one Word comment per finding and evidence, as bytes."""
+    document, blocks, strings = open_original(report)
     for finding in report.findings:
         if not finding.evidence:
             # A missing element has no place in the text: comment on the title (first block).

@@ -29,11 +29,32 @@ def report_dict(report: Report) -> dict:
         "parties": [party.as_dict() for party in document.parties],
         "perspective": report.perspective,
         "topics": {topic: result.as_dict() for topic, result in report.topics.items()},
-        "findings": [finding.as_dict() for finding in report.findings],
+        "findings": [finding_dict(finding) for finding in report.findings],
         "summary": report.summary(),
         "one_sidedness": report.one_sidedness,
         "warnings": [warning.as_dict() for warning in report.warnings],
-    }
+    } | drafts_dict(report)
+
+
+def finding_dict(finding) -> dict:
+    """A finding, with the tracked changes its evidence overlaps and its suggested wording when it has them."""
+    out = finding.as_dict()
+    if finding.changes:
+        out["changes"] = list(finding.changes)
+    if finding.suggestion:
+        out["suggestion"] = finding.suggestion
+    return out
+
+
+def drafts_dict(report: Report) -> dict:
+    """`changes` (a .docx with tracked changes) and `comparison` (`clausecheck compare`), when there are any."""
+    out: dict = {}
+    if report.document.changes:
+        out["changes_view"] = report.document.changes_view
+        out["changes"] = [change.as_dict() for change in report.document.changes]
+    if getattr(report, "comparison", None) is not None:
+        out["comparison"] = report.comparison.as_dict()
+    return out
 
 
 def error_dict(path: str, code: str, message: str) -> dict:
@@ -56,7 +77,7 @@ def parse_dict(document: Document) -> dict:
         "definitions": [definition.as_dict() for definition in document.definitions],
         "clauses": [clause.as_dict() for clause in document.clauses],
         "warnings": [warning.as_dict() for warning in document.warnings],
-    }
+    } | ({"changes": [change.as_dict() for change in document.changes]} if document.changes else {})
 
 
 @lru_cache(maxsize=1)

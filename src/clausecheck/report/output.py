@@ -9,7 +9,7 @@ from clausecheck.model import Report
 from clausecheck.report import SUFFIXES
 
 
-def render(report: Report, output_format: str) -> str | bytes:
+def render(report: Report, output_format: str, redline: bool = False) -> str | bytes:
     if output_format == "json":
         from clausecheck.report.json_report import dumps, report_dict
 
@@ -18,6 +18,10 @@ def render(report: Report, output_format: str) -> str | bytes:
         from clausecheck.report.render import render_markdown
 
         return render_markdown(report)
+    if output_format == "docx" and redline:
+        from clausecheck.report.docx_redline import redline_docx
+
+        return redline_docx(report)
     if output_format == "docx":
         from clausecheck.report.docx_comments import annotate_docx
 
@@ -33,9 +37,9 @@ def default_path(report: Report, output_format: str) -> Path:
     return source.with_name(source.stem + suffix)
 
 
-def write_report(report: Report, output_format: str, output: Path | None, several: bool = False) -> Path | None:
+def write_report(report: Report, output_format: str, output: Path | None, several: bool = False, redline: bool = False) -> Path | None:
     """Write the rendered report; return where, or None when it went to stdout."""
-    content = render(report, output_format)
+    content = render(report, output_format, redline)
     to_stdout = output is not None and str(output) == "-"  # `-o -`, the usual spelling of stdout
     if (output is None and output_format in ("json", "md") and not several) or (to_stdout and not several):
         if isinstance(content, bytes):

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from clausecheck import __version__
 from clausecheck.engine.schema import REQUIRED_ELEMENTS
 from clausecheck.model import Clause, Evidence, Finding, Report
+from clausecheck.report.drafts_view import drafts_context
 from clausecheck.report.strings import STRINGS, TOPIC_NAMES
 
 SEVERITIES = ("high", "medium", "low", "info")
@@ -248,6 +249,8 @@ def finding_view(report: Report, finding: Finding, index: ClauseIndex, strings: 
         "favours": party_label(report, finding.favours, strings),
         "favours_you": bool(report.perspective and finding.favours == report.perspective),
         "quotes": quotes,
+        "changes": list(finding.changes),
+        "suggestion": finding.suggestion,
     }
 
 
@@ -317,6 +320,7 @@ def context(report: Report, review_date: str | None = None) -> dict:
         "version": __version__,
         "review_date": review_date or date.today().isoformat(),
         "perspective_name": party_label(report, report.perspective, strings) if report.perspective else None,
+        **drafts_context(report, language),
     }
 
 

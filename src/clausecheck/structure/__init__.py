@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 from clausecheck.lang import detect_language
 from clausecheck.model import Clause, Document, RawDocument
+from clausecheck.structure.changes import place_changes
 from clausecheck.structure.clauses import build_clauses
 from clausecheck.structure.parties import find_definitions, find_effective_date, find_parties, find_title
 
@@ -20,7 +22,7 @@ def build_document(raw: RawDocument, language: str | None = None) -> Document:
     preamble = _preamble_text(clauses, text)
     signature = next((c.text for c in clauses if c.kind == "signature"), "")
     parties = find_parties(preamble, text, language, signature or text[-3000:])
-    return Document(
+    document = Document(
         source=raw.source,
         text=text,
         blocks=raw.blocks,
@@ -33,6 +35,9 @@ def build_document(raw: RawDocument, language: str | None = None) -> Document:
         effective_date=find_effective_date(preamble, text, language),
         headers=raw.headers,
     )
+    if raw.changes:
+        document = replace(document, changes=place_changes(document, raw.changes, raw.changes_view), changes_view=raw.changes_view)
+    return document
 
 
 def _preamble_text(clauses, text: str) -> str:
