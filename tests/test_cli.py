@@ -163,3 +163,11 @@ def test_batch_command(tmp_path, contract):
     assert run("batch", str(tmp_path / "nowhere"), "-o", str(out)).exit_code == 2
     unwritable = run("batch", str(folder), "-o", str(folder / "supply.txt" / "review"))
     assert unwritable.exit_code == 2 and "[E302]" in unwritable.output
+
+
+def test_a_party_the_contract_does_not_have_is_an_error_that_lists_its_parties(contract, tmp_path):
+    result = CliRunner().invoke(main, ["check", str(contract), "--party", "Licensee", "-o", str(tmp_path / "memo.html")], prog_name="clausecheck")
+    assert result.exit_code == 2
+    assert "[E113]" in result.output and "Acme" in result.output and "Supplier" in result.output
+    assert not (tmp_path / "memo.html").exists()
+    assert CliRunner().invoke(main, ["check", str(contract), "--party", "Supplier", "-o", str(tmp_path / "memo.html")]).exit_code == 0

@@ -129,6 +129,13 @@ def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_forma
     for path in files:
         try:
             report = check_file(path, settings)
+            if party and report.perspective is None:
+                # A memo written from no side after the user asked for one would read as a
+                # neutral all-clear: refuse, and say which sides the contract has.
+                sides = "; ".join(f"{p.id}: {' / '.join(p.all_names)}" for p in report.document.parties) or "none found"
+                click.echo(f"clausecheck: [E113] {path}: --party {party!r} matches no party of this contract (its parties: {sides})", err=True)
+                errors += 1
+                continue
             destination = write_report(report, output_format, output, several=len(files) > 1, redline=redline)
         except ClausecheckError as error:
             if len(files) == 1:

@@ -82,6 +82,7 @@ CODES = {
     "E110": "unsafe file refused (archive bomb, XML entity expansion or external entity)",
     "E111": "text could not be decoded",
     "E112": "timed out while reading",
+    "E113": "--party names no party of this contract (the error lists the parties it has)",
     "E200": "rule pack invalid",
     "E201": "YAML syntax error",
     "E202": "unknown key",
@@ -109,4 +110,5 @@ CODES = {
     "W107": "comments in the document were ignored",
     "W201": "--party matches no party of the contract: the review stays neutral",
     "W210": "a rule's regular expression timed out and was skipped",
+    "W211": "a sentence too long to read whole: its statement features come from its first 5,000 characters",
 }

@@ -113,6 +113,7 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
     # of the same name replaces the built-in one.
     shared: dict[str, dict[str, tuple[str, ...]]] = {}
     lexicon_entries: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
+    lexicon_labels: dict = {}
     for directory, _origin in dirs:
         if (directory / PATTERNS_FILE).is_file():
             shared.update(_parse_shared_lists(directory / PATTERNS_FILE, problems))
@@ -121,12 +122,13 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
             lexicon_problems: list = []
             found = load_lexicon(directory / LEXICON_DIR, lexicon_problems)
             problems.extend(RuleProblem(*p) for p in lexicon_problems)
+            lexicon_labels.update(found.labels)
             for feature, values in found.entries.items():
                 for value, cues in values.items():
                     merged = lexicon_entries.setdefault(feature, {}).setdefault(value, {})
                     for language, words in cues.items():
                         merged[language] = tuple(dict.fromkeys(merged.get(language, ()) + words))
-    lexicon = Lexicon(lexicon_entries)
+    lexicon = Lexicon(lexicon_entries, labels=lexicon_labels)
     for directory, origin in dirs:
         if not directory.is_dir():
             problems.append(RuleProblem(str(directory), 1, "E200", "rule folder not found"))

@@ -25,7 +25,7 @@ from clausecheck.engine.parties import MUTUAL, PartyIndex, build_index, resolve_
 from clausecheck.engine.schema import TOPICS, LanguageBlock, Rule, StatementPattern
 from clausecheck.lang import NormalisedText, normalise, pipeline, split_for_tokeniser
 from clausecheck.statements import Statement, statements_of
-from clausecheck.statements.extract import FEATURE_SPAN
+from clausecheck.statements.extract import FEATURE_SPAN, MAX_STATEMENT_CHARS
 from clausecheck.model import (
     SEVERITY_ORDER,
     Clause,
@@ -136,7 +136,7 @@ class Engine:
             for rule, start, end in self._match_unit(unit, compiled, aliases, warnings):
                 hit = _Hit(rule, unit, start, end)
                 self._judge(hit, document, index, aliases, outcomes)
-            for hit in self._statement_hits(unit, options.only_rules):
+            for hit in self._statement_hits(unit, options.only_rules, warnings):
                 self._judge(hit, document, index, aliases, outcomes)
 
         unreadable = document.unreadable
@@ -208,7 +208,7 @@ class Engine:
             except TimeoutError:
                 warnings.append(Warning("W210", f"rule {rule.id}: a regular expression took longer than {REGEX_TIMEOUT_SECONDS}s and was skipped ({rule.path})"))
 
-    def _statement_hits(self, unit: _Unit, only: frozenset[str] | None):
+    def _statement_hits(self, unit: _Unit, only: frozenset[str] | None, warnings: list[Warning]):
         """A hit for each statement of the clause that a rule's `when:` pattern describes.
 
         A list item (号, (a)) is read together with the sentence that introduces the list:
@@ -219,7 +219,11 @@ class Engine:
         if not rules or unit.clause.kind in ("signature", "toc"):
             return
         lexicon = self.pack.lexicon.compiled(unit.language)
-        statements = statements_of(unit.norm.text, unit.sentences, lexicon)
+        truncated: list = []
+        statements = statements_of(unit.norm.text, unit.sentences, lexicon, truncated)
+        if truncated:
+            longest = max(end - start for start, end in truncated)
+            warnings.append(Warning("W211", f"clause {unit.clause.label()}: {len(truncated)} sentence(s) without a full stop for over {MAX_STATEMENT_CHARS} characters (longest {longest}); what they say was read from their first {MAX_STATEMENT_CHARS} characters"))
         lead_ins = _lead_ins(unit, statements)
         for position, statement in enumerate(statements):
             lead = lead_ins.get(position)
@@ -366,26 +370,50 @@ class Engine:
             evidence = _evidence_list(document, hits, limit=rule.max_evidence)
             first = min(_original_offset(h.unit, h.start) for h in hits)
             fields = _finding_fields(rule, kind, severity, favours, evidence, language)
-            fields["explanation"] = _explanation(hits, favours)
+            fields["explanation"] = _explanation(hits, favours, document, self.pack.lexicon)
             drafts.append((SEVERITY_ORDER[severity], first, fields))
         drafts.sort(key=lambda item: (-item[0], item[1], item[2]["rule"]))
         return [Finding(id=f"F{i}", **fields) for i, (_, _, fields) in enumerate(drafts, start=1)]
 
 
-def _explanation(hits: list[_Hit], favours: str | None) -> dict:
+_MODALITY_PRIORITY = ("prohibition", "exemption", "right", "state", "obligation")
+
+
+def _explanation(hits: list[_Hit], favours: str | None, document: Document, lexicon) -> dict:
     """The statement features behind a finding (DESIGN.md §8): what the first matching
-    statement says, feature by feature, and whom that favours."""
+    statement says, feature by feature, whom that favours, and the same in plain words of
+    both memo languages (「乙 · 義務 · 譲渡 · 成果 · 無償 → 甲に有利」)."""
     hit = next((h for h in sorted(hits, key=lambda h: (h.unit.clause.start, h.start)) if h.statement is not None), None)
     if hit is None:
         return {}
     out: dict = {"actor": hit.subject}
+    said_values: list[tuple[str, str]] = []
     for feature in ("modality", "action", "object", "consideration", "time", "condition"):
         asked = hit.pattern.values(feature)
-        said = hit.statement.values(feature)
+        said = hit.statement.values(feature) | (hit.lead_in.values(feature) if hit.lead_in is not None else frozenset())
         values = sorted(said & asked) if asked else []
+        if feature == "modality" and len(values) > 1:
+            # "must · may not" reads as nonsense: say the one that binds most.
+            values = [next(m for m in _MODALITY_PRIORITY if m in values)]
         if values:
             out[feature] = values
+            said_values += [(feature, v) for v in values]
     out["favours"] = favours
+
+    def name(party_id: str | None, language: str) -> str:
+        if party_id == MUTUAL:
+            return "both parties" if language == "en" else "双方"
+        party = document.party(party_id) if party_id else None
+        return party.all_names[0] if party and party.all_names else ("?" if language == "en" else "不明")
+
+    words = {}
+    for language in ("en", "ja"):
+        parts = [name(hit.subject, language)] + [lexicon.label(f, v, language) for f, v in said_values]
+        line = " · ".join(parts)
+        if favours:
+            line += f" → favours {name(favours, 'en')}" if language == "en" else f" → {name(favours, 'ja')}に有利"
+        words[language] = line
+    out["said"] = words
     return out
 
 

@@ -249,6 +249,8 @@ def finding_view(report: Report, finding: Finding, index: ClauseIndex, strings: 
         "favours": party_label(report, finding.favours, strings),
         "favours_you": bool(report.perspective and finding.favours == report.perspective),
         "quotes": quotes,
+        # What the statement says in plain words of the memo's language (rules with `when:`).
+        "reading": finding.explanation.get("said", {}).get(strings.get("language", "en")) if finding.explanation else None,
         "changes": list(finding.changes),
         "suggestion": finding.suggestion,
     }

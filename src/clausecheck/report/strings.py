@@ -30,6 +30,7 @@ TOPIC_NAMES = {
 
 STRINGS = {
     "en": {
+        "language": "en",
         "memo_title": "Contract review memo",
         "file": "File", "title": "Title", "contract_type": "Contract type", "parties": "Parties",
         "perspective": "Reviewed for", "neutral": "Neutral (no side chosen)", "review_date": "Date of review",
@@ -37,6 +38,7 @@ STRINGS = {
         "checklist": "Required elements", "present": "found", "absent": "missing", "uncertain": "cannot tell",
         "findings": "Findings", "no_findings": "No findings at or above the reported severities.",
         "why": "Why it matters", "evidence": "The contract says", "ask_for": "What to ask for",
+        "reading": "How the clause reads",
         "references": "References", "favours": "Favours", "clause": "Clause", "page": "page",
         "questions": "Questions for the counterparty", "outline": "Outline of the contract",
         "high": "High", "medium": "Medium", "low": "Low", "info": "Note", "missing": "Missing",
@@ -59,6 +61,7 @@ STRINGS = {
         "types": {"nda": "Non-disclosure agreement", "poc": "Proof of concept (PoC)", "joint_development": "Joint development", "license": "Licence", "outsourcing": "Outsourcing / services", "services": "Services", "partnership": "Business partnership", "distribution": "Distribution", "other": "Other"},
     },
     "ja": {
+        "language": "ja",
         "memo_title": "契約書レビューメモ",
         "file": "ファイル", "title": "表題", "contract_type": "契約類型", "parties": "当事者",
         "perspective": "レビューの立場", "neutral": "中立（立場の指定なし）", "review_date": "レビュー日",
@@ -66,6 +69,7 @@ STRINGS = {
         "checklist": "必須要素", "present": "あり", "absent": "なし", "uncertain": "判定不能",
         "findings": "指摘事項", "no_findings": "報告対象の指摘はありません。",
         "why": "問題となる理由", "evidence": "契約書の記載", "ask_for": "修正の提案",
+        "reading": "条項の読み取り",
         "references": "参考資料", "favours": "有利な当事者", "clause": "条項", "page": "頁",
         "questions": "相手方への確認事項", "outline": "契約書の構成",
         "high": "高", "medium": "中", "low": "低", "info": "参考", "missing": "欠落",

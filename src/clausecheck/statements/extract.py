@@ -25,7 +25,7 @@ _PROVISO_INSIDE = {
     "ja": regex.compile(r"(?:ただし|但し)[、,]"),
     "en": regex.compile(r"[,;]\s*(?:provided(?:,\s*however,)?\s+that|provided\s+however|except\s+(?:that|where|to\s+the\s+extent)|unless)\b", regex.IGNORECASE),
 }
-_PROVISO_START = regex.compile(r"^\W*(?:ただし|但し|なお|Provided|provided|Notwithstanding|notwithstanding|However|however)")
+_PROVISO_START = regex.compile(r"\W*(?:ただし|但し|なお|Provided|provided|Notwithstanding|notwithstanding|However|however)")
 # A proviso that switches its statement off: 「この限りでない」, "shall not apply".
 _CANCELS = regex.compile(r"この限りで(?:は)?な|適用しない|適用されない|shall\s+not\s+apply|does\s+not\s+apply|will\s+not\s+apply", regex.IGNORECASE)
 # A statement longer than this is cut for cue matching (a 2 MB "sentence" stays bounded).
@@ -95,23 +95,21 @@ def _segments(text: str, sentences: list[tuple[int, int]], language: str) -> lis
     return out
 
 
-def statements_of(text: str, sentences: list[tuple[int, int]], lexicon: CompiledLexicon) -> tuple[Statement, ...]:
-    """The statements of one clause: `text` is its normalised text, `sentences` its spans."""
-    cues = lexicon.find(text)
+def statements_of(text: str, sentences: list[tuple[int, int]], lexicon: CompiledLexicon, truncated: list | None = None) -> tuple[Statement, ...]:
+    """The statements of one clause: `text` is its normalised text, `sentences` its spans.
+
+    Cues are read from the first MAX_STATEMENT_CHARS of each statement only, so a "sentence"
+    of two megabytes without a full stop costs what a long clause costs; each such statement
+    is appended to `truncated` (as its span) for the caller to warn about.
+    """
     segments = _segments(text, sentences, lexicon.language)
     statements: list[Statement] = []
-    index = 0
     for position, (start, end, is_proviso) in enumerate(segments):
         stop = min(end, start + MAX_STATEMENT_CHARS)
-        while index < len(cues) and cues[index].start < start:
-            index += 1
-        own = []
-        scan = index
-        while scan < len(cues) and cues[scan].start < stop:
-            if cues[scan].end <= end:
-                own.append(cues[scan])
-            scan += 1
+        if stop < end and truncated is not None:
+            truncated.append((start, end))
+        own = tuple(Cue(c.feature, c.value, c.start + start, c.end + start) for c in lexicon.find(text[start:stop]))
         following = segments[position + 1] if position + 1 < len(segments) else None
         excepted = bool(following and following[2] and _CANCELS.search(text, following[0], min(following[1], following[0] + MAX_STATEMENT_CHARS)))
-        statements.append(Statement(start, end, tuple(own), is_proviso, excepted))
+        statements.append(Statement(start, end, own, is_proviso, excepted))
     return tuple(statements)

@@ -52,6 +52,11 @@ class Lexicon:
 
     entries: dict[str, dict[str, dict[str, tuple[str, ...]]]]
     path: str = ""
+    # (feature, value) → {"en": ..., "ja": ...}: how the memo says a feature in plain words
+    labels: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+
+    def label(self, feature: str, value: str, language: str) -> str:
+        return self.labels.get((feature, value), {}).get(language) or value.replace("_", " ")
 
     def values(self, feature: str) -> tuple[str, ...]:
         return tuple(self.entries.get(feature, {}))
@@ -170,19 +175,22 @@ def _fold_spaces(text: str) -> tuple[str, list[int]]:
 
 def _drop_contained_modalities(cues: list[Cue]) -> list[Cue]:
     """A modality cue inside a longer one of another modality does not count: "shall" in "shall
-    not" is no duty, できる in できない is no right."""
+    not" is no duty, できる in できない is no right. One pass over the modal cues in order of
+    start, keeping the longest reach so far, so a clause of a million cues stays linear."""
+    cues = sorted(set(cues), key=lambda c: (c.start, -c.end, c.feature, c.value))
     modal = [c for c in cues if c.feature == "modality"]
     if not modal:
-        return sorted(cues, key=lambda c: (c.start, c.end, c.feature, c.value))
-    kept = []
-    for cue in cues:
-        if cue.feature == "modality" and any(
-            o is not cue and o.value != cue.value and o.start <= cue.start and cue.end <= o.end and (o.end - o.start) > (cue.end - cue.start)
-            for o in modal
-        ):
-            continue
-        kept.append(cue)
-    return sorted(set(kept), key=lambda c: (c.start, c.end, c.feature, c.value))
+        return cues
+    dropped: set[Cue] = set()
+    reach: list[Cue] = []  # the modal cues whose span may still contain later ones, longest first
+    for cue in modal:
+        reach = [o for o in reach if o.end > cue.start]
+        if any(o.value != cue.value and o.start <= cue.start and cue.end <= o.end and (o.end - o.start) > (cue.end - cue.start) for o in reach):
+            dropped.add(cue)
+        reach.append(cue)
+        if len(reach) > 8:  # cues overlap only a few deep; a pathological run keeps the longest
+            reach = sorted(reach, key=lambda o: o.end - o.start, reverse=True)[:8]
+    return [c for c in cues if c not in dropped]
 
 
 _RE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -191,6 +199,7 @@ _RE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 def load_lexicon(folder: Path, problems: list) -> Lexicon:
     """Read every `<feature>.yaml` of `folder`; each problem is (path, line, code, message)."""
     entries: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
+    labels: dict[tuple[str, str], dict[str, str]] = {}
     for feature in FEATURES:
         path = folder / f"{feature}.yaml"
         if not path.is_file():
@@ -209,7 +218,15 @@ def load_lexicon(folder: Path, problems: list) -> Lexicon:
                 problems.append((str(path), 1, "E212", f"lexicon entry {value!r}: an id (a-z, _) mapping to en/ja cue lists"))
                 continue
             cues: dict[str, tuple[str, ...]] = {}
+            label = by_language.get("label")
+            if label is not None:
+                if isinstance(label, dict) and all(isinstance(label.get(lang), str) for lang in LANGUAGES):
+                    labels[(feature, value)] = {lang: label[lang] for lang in LANGUAGES}
+                else:
+                    problems.append((str(path), 1, "E212", f"lexicon entry {value!r}: `label` needs an en and a ja text"))
             for language, words in by_language.items():
+                if language == "label":
+                    continue
                 if language not in LANGUAGES or not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
                     problems.append((str(path), 1, "E212", f"lexicon entry {value!r}: `{language}` must be en or ja with a list of cue words"))
                     continue
@@ -222,4 +239,4 @@ def load_lexicon(folder: Path, problems: list) -> Lexicon:
                 cues[language] = tuple(words)
             values[value] = cues
         entries[feature] = values
-    return Lexicon(entries, str(folder))
+    return Lexicon(entries, str(folder), labels)
