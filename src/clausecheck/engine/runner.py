@@ -100,6 +100,20 @@ class Engine:
         self._compiled: dict[tuple[str, frozenset | None], CompiledLanguage] = {}
         # Rules written on statements; `when:` holds in every language the lexicon covers.
         self.statement_rules = [r for r in pack.active() if r.when]
+        self._pattern_index: dict | None = None
+
+    def pattern_index(self) -> dict[tuple[str, str], list[tuple[int, Rule, int, StatementPattern]]]:
+        """(feature, value) → the `when:` alternatives that need it, each under the first
+        feature it asks for: a statement is tried only against alternatives it could meet."""
+        if self._pattern_index is None:
+            index: dict = {}
+            for rule_order, rule in enumerate(self.statement_rules):
+                for pattern_order, pattern in enumerate(rule.when):
+                    feature, values = min(pattern.required, key=lambda item: (_KEY_FEATURE_ORDER.index(item[0]), len(item[1])))
+                    for value in values:
+                        index.setdefault((feature, value), []).append((rule_order, rule, pattern_order, pattern))
+            self._pattern_index = index
+        return self._pattern_index
 
     def compiled(self, language: str, only: frozenset[str] | None = None) -> CompiledLanguage:
         key = (language, only)
@@ -219,6 +233,7 @@ class Engine:
         if not rules or unit.clause.kind in ("signature", "toc"):
             return
         lexicon = self.pack.lexicon.compiled(unit.language)
+        index = self.pattern_index()
         truncated: list = []
         statements = statements_of(unit.norm.text, unit.sentences, lexicon, truncated)
         if truncated:
@@ -240,11 +255,19 @@ class Engine:
                         features[feature] = features[feature] | values
             inherited = frozenset(("modality", "action", "condition")) if lead is not None else frozenset()
             span = FEATURE_SPAN.get(unit.language, FEATURE_SPAN["en"])
-            for rule in rules:
-                for pattern in rule.when:
-                    if pattern.matches(features, statement.proviso) and statement.close_together(list(pattern.required), span, inherited):
-                        yield _Hit(rule, unit, statement.start, statement.end, statement=statement, pattern=pattern, lead_in=lead)
-                        break
+            candidates = {}
+            for feature, values in features.items():
+                for value in values:
+                    for entry in index.get((feature, value), ()):
+                        candidates[(entry[0], entry[2])] = entry
+            matched_rules: set[str] = set()
+            # In rule order, then alternative order: the first alternative a rule meets is its hit.
+            for _, rule, _, pattern in (candidates[key] for key in sorted(candidates)):
+                if rule.id in matched_rules or (only is not None and rule.id not in only):
+                    continue
+                if pattern.matches(features, statement.proviso) and statement.close_together(list(pattern.required), span, inherited):
+                    matched_rules.add(rule.id)
+                    yield _Hit(rule, unit, statement.start, statement.end, statement=statement, pattern=pattern, lead_in=lead)
 
     # -- judging one hit --------------------------------------------------------------
 
@@ -376,6 +399,8 @@ class Engine:
         return [Finding(id=f"F{i}", **fields) for i, (_, _, fields) in enumerate(drafts, start=1)]
 
 
+# Which required feature files a `when:` alternative in the pattern index: the most telling first.
+_KEY_FEATURE_ORDER = ("action", "condition", "object", "time", "consideration", "modality")
 _MODALITY_PRIORITY = ("prohibition", "exemption", "right", "state", "obligation")
 
 

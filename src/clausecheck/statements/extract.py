@@ -103,13 +103,46 @@ def statements_of(text: str, sentences: list[tuple[int, int]], lexicon: Compiled
     is appended to `truncated` (as its span) for the caller to warn about.
     """
     segments = _segments(text, sentences, lexicon.language)
+    cues = _cues_by_chunk(text, segments, lexicon)
     statements: list[Statement] = []
+    index = 0
     for position, (start, end, is_proviso) in enumerate(segments):
         stop = min(end, start + MAX_STATEMENT_CHARS)
         if stop < end and truncated is not None:
             truncated.append((start, end))
-        own = tuple(Cue(c.feature, c.value, c.start + start, c.end + start) for c in lexicon.find(text[start:stop]))
+        while index < len(cues) and cues[index].start < start:
+            index += 1
+        own = []
+        scan = index
+        while scan < len(cues) and cues[scan].start < stop:
+            if cues[scan].end <= stop:
+                own.append(cues[scan])
+            scan += 1
         following = segments[position + 1] if position + 1 < len(segments) else None
         excepted = bool(following and following[2] and _CANCELS.search(text, following[0], min(following[1], following[0] + MAX_STATEMENT_CHARS)))
-        statements.append(Statement(start, end, own, is_proviso, excepted))
+        statements.append(Statement(start, end, tuple(own), is_proviso, excepted))
     return tuple(statements)
+
+
+# Cues are read a chunk of statements at a time: one pass for a whole ordinary clause, and
+# never more than this much text in one pass (the first MAX_STATEMENT_CHARS of each statement).
+_CHUNK_CHARS = 20_000
+
+
+def _cues_by_chunk(text: str, segments, lexicon: CompiledLexicon) -> list[Cue]:
+    spans = [(start, min(end, start + MAX_STATEMENT_CHARS)) for start, end, _ in segments]
+    cues: list[Cue] = []
+    chunk_start = chunk_stop = None
+    for start, stop in spans + [(None, None)]:
+        # A skipped stretch (the cut-off end of a long statement) ends a chunk; the white space
+        # between sentences does not.
+        if chunk_start is not None and (start is None or start - chunk_stop > 200 or stop - chunk_start > _CHUNK_CHARS):
+            cues.extend(lexicon.find(text[chunk_start:chunk_stop], chunk_start))
+            chunk_start = None
+        if start is None:
+            break
+        if chunk_start is None:
+            chunk_start = start
+        chunk_stop = stop
+    cues.sort(key=lambda c: (c.start, c.end, c.feature, c.value))
+    return cues

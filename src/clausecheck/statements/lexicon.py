@@ -14,8 +14,10 @@ lists lemmas, not word forms. Japanese cues are stems (譲渡, 譲り渡), found
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick
 import regex
@@ -30,15 +32,15 @@ GAP = "~"
 REGEX_PREFIX = "re:"
 REGEX_TIMEOUT_SECONDS = 0.05
 # After an English lemma (its final e dropped): the endings that keep the word's meaning.
-_EN_ENDINGS = regex.compile(r"(?:e|es|s|ed|d|ing|ion|ions|ation|ations|ment|ments|ement|ements|al|ly|ally|ity|ities|ies|y|ied)?(?![\w])")
-_EN_EXACT_END = regex.compile(r"s?(?![\w])")
+_EN_INFLECTIONS = frozenset(("", "e", "es", "s", "ed", "d", "ing", "ion", "ions", "ation", "ations", "ment", "ments", "ement", "ements", "al", "ly", "ally", "ity", "ities", "ies", "y", "ied"))
+_EN_PLURAL = frozenset(("", "s"))
 _EN_GAP = r"(?:\s+\S+){0,3}?\s+"
 _JA_GAP = r"[^。]{0,20}?"
 
 
-@dataclass(frozen=True)
-class Cue:
-    """One cue found in a text: which feature value it signals, and where."""
+class Cue(NamedTuple):
+    """One cue found in a text: which feature value it signals, and where. (A named tuple: a
+    clause has thousands, and a frozen dataclass costs several times more to make.)"""
 
     feature: str
     value: str
@@ -76,7 +78,7 @@ class CompiledLexicon:
     lexicon: Lexicon
     language: str
     automaton: object = None
-    gap_patterns: list = field(default_factory=list)  # (feature, value, first literal, compiled)
+    gap_patterns: list = field(default_factory=list)  # (feature, value, literal parts, compiled)
     regexes: list = field(default_factory=list)  # (feature, value, compiled)
 
     def __post_init__(self):
@@ -86,6 +88,13 @@ class CompiledLexicon:
             for value, by_language in values.items():
                 for cue in by_language.get(self.language, ()):
                     self._add(feature, value, cue, keys)
+        # A gap cue is worth a scan only where its longest part occurs: that part is a key of
+        # the automaton too, and names the gap patterns it triggers.
+        self._gap_triggers: dict[str, list[int]] = {}
+        for position, (_, _, parts, _) in enumerate(self.gap_patterns):
+            trigger = max(parts, key=len)
+            self._gap_triggers.setdefault(trigger, []).append(position)
+            keys.setdefault(trigger, [])
         for key, targets in keys.items():
             automaton.add_word(key, (key, tuple(targets)))
         if keys:
@@ -106,39 +115,54 @@ class CompiledLexicon:
                 source = rf"(?<![\w]){body}" + (r"\w{0,6}" if inflects else "") + r"(?![\w])"
             else:
                 source = _JA_GAP.join(regex.escape(p) for p in parts)
-            self.gap_patterns.append((feature, value, parts[0], regex.compile(source, regex.IGNORECASE if self.language == "en" else 0)))
+            self.gap_patterns.append((feature, value, tuple(parts), regex.compile(source, regex.IGNORECASE if self.language == "en" else 0)))
             return
         key = cue
         if inflects and len(cue) > 3 and cue.endswith("e"):
             key = cue[:-1]
         keys.setdefault(key, []).append((feature, value, inflects))
 
-    def find(self, text: str) -> list[Cue]:
-        """Every cue in `text` (normalised clause text), as spans of `text`."""
+    def find(self, text: str, shift: int = 0) -> list[Cue]:
+        """Every cue in `text` (normalised clause text), as spans of `text` moved by `shift`."""
         if self.language == "en":
-            folded, offsets = _fold_spaces(text.lower())
+            folded, to_original = _fold_spaces(text.lower())
         else:
-            folded, offsets = text, None
+            folded, to_original = text, None
         found: list[Cue] = []
+        gaps_to_try: set[int] = set()
         if self.automaton is not None:
+            english = self.language == "en"
+            length = len(folded)
+            triggers = self._gap_triggers
             for end_index, (key, targets) in self.automaton.iter(folded):
+                if key in triggers:
+                    gaps_to_try.update(triggers[key])
+                    if not targets:
+                        continue
                 start = end_index - len(key) + 1
                 end = end_index + 1
-                if self.language == "en":
-                    if start > 0 and (folded[start - 1].isalnum() or folded[start - 1] == "_"):
-                        continue
-                    inflected = _EN_ENDINGS.match(folded, end)
-                    exact = _EN_EXACT_END.match(folded, end)
+                if not english:
+                    found.extend(Cue(feature, value, start, end) for feature, value, _ in targets)
+                    continue
+                if start > 0 and (folded[start - 1].isalnum() or folded[start - 1] == "_"):
+                    continue
+                if end == length or not (folded[end].isalnum() or folded[end] == "_"):
+                    # Most hits end where a word ends: every cue matches as written.
+                    found.extend(Cue(feature, value, start, end) for feature, value, _ in targets)
+                    continue
+                # The word goes on: read its ending (a few letters) and keep the cues it fits.
+                stop = end
+                while stop < length and stop - end < 8 and folded[stop].isalpha():
+                    stop += 1
+                if stop < length and (folded[stop].isalnum() or folded[stop] == "_"):
+                    continue  # a longer word that merely starts like the cue
+                ending = folded[end:stop]
                 for feature, value, inflects in targets:
-                    stop = end
-                    if self.language == "en":
-                        m = inflected if inflects else exact
-                        if m is None:
-                            continue
-                        stop = m.end()
-                    found.append(Cue(feature, value, start, stop))
-        for feature, value, first, pattern in self.gap_patterns:
-            if first not in folded:
+                    if ending in (_EN_INFLECTIONS if inflects else _EN_PLURAL):
+                        found.append(Cue(feature, value, start, stop))
+        for position in sorted(gaps_to_try):
+            feature, value, parts, pattern = self.gap_patterns[position]
+            if not all(part in folded for part in parts):
                 continue
             for m in pattern.finditer(folded, timeout=REGEX_TIMEOUT_SECONDS):
                 found.append(Cue(feature, value, m.start(), m.end()))
@@ -149,28 +173,46 @@ class CompiledLexicon:
                         found.append(Cue(feature, value, m.start(), m.end()))
             except TimeoutError:
                 continue
-        if offsets is not None:
-            found = [Cue(c.feature, c.value, offsets[c.start], offsets[c.end - 1] + 1) for c in found]
+        if to_original is not None:
+            found = [Cue(c.feature, c.value, to_original(c.start) + shift, to_original(c.end - 1) + 1 + shift) for c in found]
+        elif shift:
+            found = [Cue(c.feature, c.value, c.start + shift, c.end + shift) for c in found]
         return _drop_contained_modalities(found)
 
 
-def _fold_spaces(text: str) -> tuple[str, list[int]]:
-    """`text` with each run of white space as one space, and each folded char's source offset."""
-    out: list[str] = []
-    offsets: list[int] = []
-    previous_space = False
-    for index, char in enumerate(text):
-        if char.isspace():
-            if previous_space:
-                continue
-            out.append(" ")
-            previous_space = True
-        else:
-            out.append(char)
-            previous_space = False
-        offsets.append(index)
-    offsets.append(len(text))
-    return "".join(out), offsets
+_RE_SPACE_RUN = regex.compile(r"\s{2,}|[^\S ]")
+
+
+def _fold_spaces(text: str):
+    """`text` with each run of white space as one space, and a function mapping an offset of
+    the folded text back to `text` (one bisect over the runs, not a table per character)."""
+    runs = list(_RE_SPACE_RUN.finditer(text))
+    if not runs:
+        return text, lambda offset: offset
+    pieces: list[str] = []
+    folded_starts: list[int] = []  # where, in the folded text, each kept stretch begins
+    shifts: list[int] = []  # how far that stretch lies further on in `text`
+    done = 0
+    folded_length = 0
+    for m in runs:
+        if m.start() < done:
+            continue
+        pieces.append(text[done:m.start()])
+        folded_length += m.start() - done
+        pieces.append(" ")
+        folded_starts.append(folded_length)
+        shifts.append(m.start() - folded_length)
+        folded_length += 1
+        done = m.end()
+        folded_starts.append(folded_length)
+        shifts.append(done - folded_length)
+    pieces.append(text[done:])
+
+    def to_original(offset: int) -> int:
+        position = bisect_right(folded_starts, offset) - 1
+        return offset + (shifts[position] if position >= 0 else 0)
+
+    return "".join(pieces), to_original
 
 
 def _drop_contained_modalities(cues: list[Cue]) -> list[Cue]:
