@@ -29,6 +29,8 @@ class ReadOptions:
     max_unzipped_bytes: int = 200 * 1024 * 1024  # docx parts inflated at most (zip bombs)
     max_chars: int = 20_000_000  # characters of text kept at most
     changes: str = "accepted"  # tracked changes: read the text as accepted, or as the original
+    max_pdf_stream_bytes: int = 128 * 1024 * 1024  # one PDF stream (a page's content) inflated at most
+    max_pdf_inflated_bytes: int = 512 * 1024 * 1024  # all of a PDF's non-image streams inflated at most
 
 
 def sniff_format(head: bytes, path: Path) -> str | None:

@@ -39,9 +39,13 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
 from clausecheck.errors import InputError
 from clausecheck.model import RawDocument, Source, Warning
-from clausecheck.parsers import ReadOptions, assemble
+from clausecheck.parsers import ReadOptions, assemble, pdf_pdfium
+from clausecheck.parsers.pdf_streams import check_inflated_sizes
 
 BAND_LINES = 4  # lines at the top and at the bottom of a page searched for running headers
 HEADER_PAGE_SHARE = 0.5  # a band line recurring on at least this share of text pages is a running header
@@ -50,6 +54,14 @@ SCANNED_PAGE_SHARE = 0.9  # E108 when at least this share of pages has no text l
 GARBLED_SHARE = 0.01  # W102 when (cid) sequences and replacement glyphs reach this share of a page
 GARBLED_MIN_COUNT = 3  # ... and at least this many of them (a stray bullet glyph is not garbling)
 FLUSH_EVERY_PAGES = 20  # release the document-level caches this often
+EOF_SEARCH_BYTES = 4096  # the end-of-file marker is looked for in this many last bytes
+HIDDEN_STYLE = "hidden-text"  # style of the blocks holding text no reader of the page sees
+NO_TEXT_LAYER = (
+    "no text layer: scanned document; to read it, install the OCR extra "
+    '(pip install "clausecheck[ocr]" and Tesseract: apt install tesseract-ocr tesseract-ocr-jpn tesseract-ocr-eng) '
+    "and check it with --ocr auto"
+)
+pdfium_errors = (pdfium.PdfiumError, OSError, ValueError)
 
 _CID = re.compile(r"\(cid:\d+\)")
 _PAGE_NUMBER = re.compile(
@@ -426,31 +438,50 @@ def _page_list(pages: list[int]) -> str:
 
 
 def parse(path: Path, source: Source, options: ReadOptions) -> RawDocument:
-    pdf = open_pdf(path, options.password)
+    check_inflated_sizes(path, options.max_pdf_stream_bytes, options.max_pdf_inflated_bytes)
+    document = _open_pdfium(path, options.password)
+    plumber = None
     try:
-        declared = declared_page_count(pdf)
-        if declared is not None and declared > options.max_pages:
-            raise InputError(
-                f"the PDF has {declared:,} pages, over the limit of {options.max_pages:,}",
-                code="E109",
-                path=str(path),
-            )
+        count = len(document)
+        if count > options.max_pages:
+            raise InputError(f"the PDF has {count:,} pages, over the limit of {options.max_pages:,}", code="E109", path=str(path))
+        if count == 0:
+            raise InputError("corrupt or truncated PDF: no page can be read", code="E105", path=str(path))
         pages: list[_PageText] = []
+        hidden: list[dict] = []
+        read_by_pdfplumber: list[int] = []
+        columns: list[int] = []
         chars = 0
-        for page in read_pages(pdf, path, options.max_pages):
+        for index in range(count):
+            number = index + 1
+            try:
+                fast = pdf_pdfium.read_page(document, index)
+            except pdfium_errors as exc:
+                raise InputError(f"corrupt or truncated PDF (page {number}): {exc}", code="E105", path=str(path)) from None
+            page = _fast_page(fast, number)
+            if _reads_badly(fast, page.visible_chars):
+                plumber = plumber or open_pdf(path, options.password)
+                page = _plumber_page(plumber, index, path)
+                read_by_pdfplumber.append(number)
+            else:
+                hidden.extend({"text": s.text, "kind": "paragraph", "page": number, "style": HIDDEN_STYLE} for s in fast.segments if s.hidden)
+                if fast.columns:
+                    columns.append(number)
             chars += page.visible_chars
             if chars > options.max_chars:
                 raise InputError(f"text of more than {options.max_chars:,} characters is over the limit", code="E109", path=str(path))
             pages.append(page)
     finally:
-        # PDF.close() would build every page object first; release the caches and the file only.
-        pdf.flush_cache()
-        pdf.stream.close()
+        document.close()
+        if plumber is not None:
+            # PDF.close() would build every page object first; release the caches and the file only.
+            plumber.flush_cache()
+            plumber.stream.close()
 
     source = Source(source.path, "pdf", source.sha256, len(pages), source.size)
     textless = [p.number for p in pages if p.visible_chars < MIN_PAGE_CHARS]
     if not pages or len(textless) >= SCANNED_PAGE_SHARE * len(pages):
-        raise InputError("no text layer: scanned document, run OCR first", code="E108", path=str(path))
+        raise InputError(NO_TEXT_LAYER, code="E108", path=str(path))
 
     warnings: list[Warning] = []
     missing = [p.number for p in pages if p.visible_chars < MIN_PAGE_CHARS and p.has_images]
@@ -459,6 +490,80 @@ def parse(path: Path, source: Source, options: ReadOptions) -> RawDocument:
     garbled = [p.number for p in pages if p.garbled]
     if garbled:
         warnings.append(Warning("W102", f"garbled or missing glyphs on page(s) {_page_list(garbled)}: the font has no usable text mapping", tuple(garbled)))
+    if read_by_pdfplumber:
+        pages_read = _page_list(read_by_pdfplumber)
+        warnings.append(Warning("W122", f"page(s) {pages_read} read with pdfplumber: the fast reader found glyphs without a text mapping there", tuple(read_by_pdfplumber)))
+    if columns:
+        warnings.append(Warning("W123", f"page(s) {_page_list(columns)} laid out in two columns: read column by column", tuple(columns)))
+    hidden_pages = sorted({piece["page"] for piece in hidden})
+    if hidden_pages:
+        warnings.append(
+            Warning(
+                "W121",
+                f"hidden text on page(s) {_page_list(hidden_pages)} (invisible, white or outside the page): read, but never taken as the only evidence",
+                tuple(hidden_pages),
+            )
+        )
 
     bodies, headers = split_running_headers(pages)
-    return assemble(source, build_blocks(bodies), warnings, headers)
+    return assemble(source, build_blocks(bodies) + hidden, warnings, headers)
+
+
+def _open_pdfium(path: Path, password: str | None):
+    """Open with PDFium, turning its load errors into coded input errors."""
+    try:
+        document = pdf_pdfium.open_document(path, password)
+    except pdfium_errors as exc:
+        code = getattr(exc, "err_code", None)
+        if code == pdfium_c.FPDF_ERR_PASSWORD:
+            if password:
+                raise InputError("the password does not open this PDF", code="E107", path=str(path)) from None
+            raise InputError("the PDF is encrypted: give its password with --password", code="E106", path=str(path)) from None
+        if code == pdfium_c.FPDF_ERR_SECURITY:
+            raise InputError("the PDF uses an encryption clausecheck cannot open", code="E106", path=str(path)) from None
+        raise InputError(f"corrupt or truncated PDF: {exc}", code="E105", path=str(path)) from None
+    if not _ends_properly(path):
+        document.close()
+        raise InputError("corrupt or truncated PDF: the file ends before its end-of-file marker", code="E105", path=str(path))
+    return document
+
+
+def _ends_properly(path: Path) -> bool:
+    """A whole PDF ends with %%EOF (PDFium would silently read what is left of a cut file)."""
+    with path.open("rb") as handle:
+        handle.seek(0, 2)
+        size = handle.tell()
+        handle.seek(max(0, size - EOF_SEARCH_BYTES))
+        return b"%%EOF" in handle.read()
+
+
+def _fast_page(fast: pdf_pdfium.PageRead, number: int) -> _PageText:
+    lines = [
+        _Line(segment.text, number, segment.x0, segment.x1, segment.top, segment.bottom, _first_word_width(segment.text, segment.x0, segment.x1))
+        for segment in fast.segments
+        if not segment.hidden
+    ]
+    visible = sum(len(line.text) - line.text.count(" ") for line in lines)
+    return _PageText(number, lines, visible, False, fast.has_images if visible < MIN_PAGE_CHARS else False)
+
+
+def _reads_badly(fast: pdf_pdfium.PageRead, visible: int) -> bool:
+    """Glyphs without a text mapping: pdfplumber reads the page (and reports the noise as W102)."""
+    return fast.unmapped >= GARBLED_MIN_COUNT and fast.unmapped >= GARBLED_SHARE * max(visible, 1)
+
+
+def _plumber_page(pdf, index: int, path: Path) -> _PageText:
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    try:
+        for number, page_object in enumerate(PDFPage.create_pages(pdf.doc)):
+            if number == index:
+                page = Page(pdf, page_object, page_number=index + 1, initial_doctop=0)
+                try:
+                    return _read_page(page)
+                finally:
+                    page.close()
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many unrelated types on broken streams
+        raise InputError(f"corrupt or truncated PDF (page {index + 1}): {exc or type(exc).__name__}", code="E105", path=str(path)) from None
+    raise InputError(f"corrupt PDF: page {index + 1} is missing from its page tree", code="E105", path=str(path))
