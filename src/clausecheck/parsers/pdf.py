@@ -44,7 +44,8 @@ import pypdfium2.raw as pdfium_c
 
 from clausecheck.errors import InputError
 from clausecheck.model import RawDocument, Source, Warning
-from clausecheck.parsers import ReadOptions, assemble, pdf_pdfium
+from clausecheck.lang import detect_language
+from clausecheck.parsers import HIDDEN_STYLE, ReadOptions, assemble, pdf_ocr, pdf_pdfium
 from clausecheck.parsers.pdf_streams import check_inflated_sizes
 
 BAND_LINES = 4  # lines at the top and at the bottom of a page searched for running headers
@@ -55,12 +56,7 @@ GARBLED_SHARE = 0.01  # W102 when (cid) sequences and replacement glyphs reach t
 GARBLED_MIN_COUNT = 3  # ... and at least this many of them (a stray bullet glyph is not garbling)
 FLUSH_EVERY_PAGES = 20  # release the document-level caches this often
 EOF_SEARCH_BYTES = 4096  # the end-of-file marker is looked for in this many last bytes
-HIDDEN_STYLE = "hidden-text"  # style of the blocks holding text no reader of the page sees
-NO_TEXT_LAYER = (
-    "no text layer: scanned document; to read it, install the OCR extra "
-    '(pip install "clausecheck[ocr]" and Tesseract: apt install tesseract-ocr tesseract-ocr-jpn tesseract-ocr-eng) '
-    "and check it with --ocr auto"
-)
+OCR_LANGUAGE_SAMPLE = 200  # characters of text layer that decide the OCR language
 pdfium_errors = (pdfium.PdfiumError, OSError, ValueError)
 
 _CID = re.compile(r"\(cid:\d+\)")
@@ -471,6 +467,7 @@ def parse(path: Path, source: Source, options: ReadOptions) -> RawDocument:
             if chars > options.max_chars:
                 raise InputError(f"text of more than {options.max_chars:,} characters is over the limit", code="E109", path=str(path))
             pages.append(page)
+        ocr_done = _ocr_pages(document, pages, options.ocr, path)
     finally:
         document.close()
         if plumber is not None:
@@ -481,12 +478,15 @@ def parse(path: Path, source: Source, options: ReadOptions) -> RawDocument:
     source = Source(source.path, "pdf", source.sha256, len(pages), source.size)
     textless = [p.number for p in pages if p.visible_chars < MIN_PAGE_CHARS]
     if not pages or len(textless) >= SCANNED_PAGE_SHARE * len(pages):
-        raise InputError(NO_TEXT_LAYER, code="E108", path=str(path))
+        raise InputError(_no_text_message(options.ocr), code="E108", path=str(path))
 
     warnings: list[Warning] = []
     missing = [p.number for p in pages if p.visible_chars < MIN_PAGE_CHARS and p.has_images]
     if missing:
-        warnings.append(Warning("W103", f"no text layer on page(s) {_page_list(missing)}: scanned, run OCR to review them", tuple(missing)))
+        warnings.append(Warning("W103", f"no text layer on page(s) {_page_list(missing)}: scanned; {_ocr_hint(options.ocr)}", tuple(missing)))
+    for number, confidence, languages in ocr_done:
+        trust = f"below {pdf_ocr.LOW_CONFIDENCE:.0f}%: what it reads there is not enough on its own" if confidence < pdf_ocr.LOW_CONFIDENCE else "readable"
+        warnings.append(Warning("W124", f"page {number} read by OCR (Tesseract {languages}), mean confidence {confidence:.0f}%: {trust}", (number,), round(confidence, 1)))
     garbled = [p.number for p in pages if p.garbled]
     if garbled:
         warnings.append(Warning("W102", f"garbled or missing glyphs on page(s) {_page_list(garbled)}: the font has no usable text mapping", tuple(garbled)))
@@ -507,6 +507,52 @@ def parse(path: Path, source: Source, options: ReadOptions) -> RawDocument:
 
     bodies, headers = split_running_headers(pages)
     return assemble(source, build_blocks(bodies) + hidden, warnings, headers)
+
+
+def _ocr_pages(document, pages: list[_PageText], mode: str, path: Path) -> list[tuple[int, float, str]]:
+    """OCR the pages `mode` asks for (auto: scanned pages; always: every page) in place; (page, confidence, languages) of each."""
+    if mode == "never":
+        return []
+    wanted = [i for i, page in enumerate(pages) if mode == "always" or (page.visible_chars < MIN_PAGE_CHARS and page.has_images)]
+    if not wanted or pdf_ocr.unavailable_reason() is not None:
+        return []
+    text = " ".join(line.text for page in pages if page.visible_chars >= MIN_PAGE_CHARS for line in page.lines)
+    language = detect_language(text) if len(text) >= OCR_LANGUAGE_SAMPLE else None
+    done: list[tuple[int, float, str]] = []
+    for i in wanted:
+        try:
+            result = pdf_ocr.ocr_page(document, i, language or "ja")
+            if language is None:
+                # No text layer to tell the language: the first OCR'd page tells it.
+                language = detect_language(" ".join(line.text for line in result.lines))
+                if language == "en":
+                    result = pdf_ocr.ocr_page(document, i, language)
+        except RuntimeError as exc:  # pytesseract's timeout and Tesseract's own failures
+            raise InputError(f"OCR of page {i + 1} failed: {exc}", code="E112" if "timeout" in str(exc).lower() else "E105", path=str(path)) from None
+        number = pages[i].number
+        lines = [_Line(line.text, number, line.x0, line.x1, line.top, line.bottom, _first_word_width(line.text, line.x0, line.x1)) for line in result.lines]
+        visible = sum(len(line.text) - line.text.count(" ") for line in lines)
+        if visible < MIN_PAGE_CHARS:
+            continue  # OCR found no text either: the page stays listed in W103
+        pages[i] = _PageText(number, lines, visible, False, pages[i].has_images)
+        done.append((number, result.confidence, result.language))
+    return done
+
+
+def _ocr_hint(mode: str) -> str:
+    if mode == "never":
+        return "OCR was switched off (--ocr never)"
+    reason = pdf_ocr.unavailable_reason()
+    return f"to read them, {reason}" if reason else "OCR found no text there"
+
+
+def _no_text_message(mode: str) -> str:
+    if mode == "never":
+        return "no text layer: scanned document, and OCR was switched off (--ocr never)"
+    reason = pdf_ocr.unavailable_reason()
+    if reason:
+        return f"no text layer: scanned document; to read it, {reason}, then check it again (--ocr auto)"
+    return "no text layer, and OCR found no text either"
 
 
 def _open_pdfium(path: Path, password: str | None):
