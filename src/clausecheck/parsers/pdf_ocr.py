@@ -18,6 +18,7 @@ every OCR'd page with it and a topic whose only evidence lies on a page below
 
 from __future__ import annotations
 
+import os
 import shutil
 import unicodedata
 from dataclasses import dataclass
@@ -26,7 +27,9 @@ from functools import lru_cache
 DPI = 300  # Tesseract reads body text best at 300 dpi
 LOW_CONFIDENCE = 80.0  # mean word confidence below which a page's words are not trusted alone
 PAGE_TIMEOUT_SECONDS = 120  # one page's OCR at most (the batch's per-file timeout still applies)
-LANGUAGES = {"en": "eng", "ja": "jpn+eng"}
+# Tesseract's jpn model reads the Latin names and numbers of a Japanese contract as well as
+# jpn+eng does, in two thirds of the time (docs/performance.md).
+LANGUAGES = {"en": "eng", "ja": "jpn"}
 INSTALL_HINT = (
     'install the OCR extra (pip install "clausecheck[ocr]") and Tesseract with its Japanese and English data '
     "(apt install tesseract-ocr tesseract-ocr-jpn tesseract-ocr-eng)"
@@ -72,6 +75,8 @@ def ocr_page(document, index: int, language: str) -> OcrPage:
     """Render page `index` of a pypdfium2 document and read it with Tesseract in `language` (en | ja)."""
     import pytesseract
 
+    # One thread per Tesseract: a batch runs one worker per core already.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     page = document[index]
     try:
         scale = DPI / 72
@@ -87,10 +92,10 @@ def ocr_page(document, index: int, language: str) -> OcrPage:
         output_type=pytesseract.Output.DICT,
         timeout=PAGE_TIMEOUT_SECONDS,
     )
-    return _page_from_words(data, scale, tesseract_languages)
+    return _page_from_words(data, scale, tesseract_languages, japanese=language == "ja")
 
 
-def _page_from_words(data: dict, scale: float, languages: str) -> OcrPage:
+def _page_from_words(data: dict, scale: float, languages: str, japanese: bool) -> OcrPage:
     """Tesseract's words grouped into its lines, in its reading order, with their boxes in points."""
     lines: dict[tuple[int, int, int], list[int]] = {}
     weighted = characters = 0.0
@@ -107,7 +112,7 @@ def _page_from_words(data: dict, scale: float, languages: str) -> OcrPage:
         text = ""
         for i in words:
             word = data["text"][i].strip()
-            text = join_words(text, word)
+            text = join_words(text, word, japanese)
         left = min(data["left"][i] for i in words) / scale
         right = max(data["left"][i] + data["width"][i] for i in words) / scale
         top = min(data["top"][i] for i in words) / scale
@@ -116,11 +121,19 @@ def _page_from_words(data: dict, scale: float, languages: str) -> OcrPage:
     return OcrPage(out, weighted / characters if characters else 0.0, languages)
 
 
-def join_words(left: str, right: str) -> str:
-    """Join two OCR words: no space between Japanese characters, one space otherwise."""
+def join_words(left: str, right: str, japanese: bool = False) -> str:
+    """Join two OCR words the way the script writes them.
+
+    Tesseract separates every Japanese character, and the digits and brackets beside them
+    (第 1 条 (目的 )), by spaces; Japanese writes them together. Two Latin words keep
+    their space in either language.
+    """
     if not left:
         return right
-    if _is_wide(left[-1]) and _is_wide(right[0]):
+    last, first = left[-1], right[0]
+    if _is_wide(last) or _is_wide(first):
+        return left + right
+    if japanese and not (last.isalpha() and first.isalpha()):
         return left + right
     return left + " " + right
 
