@@ -11,7 +11,7 @@ from pathlib import Path
 
 from clausecheck.engine.changes import mark_changed_findings
 from clausecheck.engine.loader import RulePack
-from clausecheck.engine.pack_cache import load_rules_cached
+from clausecheck.engine.pack_cache import cached_engine
 from clausecheck.engine.runner import CheckOptions, Engine
 from clausecheck.engine.suggestions import attach as attach_suggestions
 from clausecheck.engine.weak_evidence import discount_weak_evidence
@@ -34,7 +34,7 @@ class Settings:
 @lru_cache(maxsize=8)
 def engine_for(rules_dirs: tuple[str, ...]) -> Engine:
     """One compiled engine per rule-pack combination, reused across files."""
-    return Engine(load_rules_cached(rules_dirs))
+    return cached_engine(rules_dirs)
 
 
 def read_document(path: str | Path, settings: Settings | None = None) -> Document:

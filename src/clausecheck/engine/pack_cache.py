@@ -1,8 +1,10 @@
 """A validated rule pack kept in the user's cache folder, so an unchanged pack is not validated again.
 
 Reading and validating every rule file (YAML with line numbers, every regex and token
-pattern checked) takes longer than checking a small contract. The validated pack is
-pickled into the user cache folder under a key made of the content of every rule file
+pattern checked) takes longer than checking a small contract, and indexing the pack's
+literals for each language takes a third as long again. The validated pack, with its
+per-language index, is pickled into the user cache folder under a key made of the
+content of every rule file
 (paths and bytes, the same files the loader reads) and of the code that reads them (the
 clausecheck version, the loader's own source files, the Python and regex versions): a
 changed rule file, another clausecheck version or an edited loader gives another key, so
@@ -25,10 +27,13 @@ from pathlib import Path
 import regex
 
 from clausecheck import __version__
-from clausecheck.engine import compiler, loader, schema
+from clausecheck.engine import compiler, loader, runner, schema
+from clausecheck.engine.compiler import CompiledLanguage
 from clausecheck.engine.loader import RULE_SUFFIXES, RulePack, builtin_rules_dir, load_rules
+from clausecheck.engine.runner import Engine
 
-CACHE_FORMAT = 1  # bump when the cached object's layout changes
+CACHE_FORMAT = 2  # bump when the cached object's layout changes
+LANGUAGES = ("en", "ja")
 MAX_CACHED_PACKS = 16  # older entries are removed beyond this many
 
 
@@ -47,7 +52,7 @@ def pack_key(extra_dirs, include_builtin: bool = True) -> str:
     digest = hashlib.sha256()
     for part in (str(CACHE_FORMAT), __version__, sys.version, regex.__version__, str(include_builtin)):
         digest.update(part.encode() + b"\0")
-    for module in (loader, schema, compiler):
+    for module in (loader, schema, compiler, runner):
         digest.update(Path(module.__file__).read_bytes())
     dirs = ([builtin_rules_dir()] if include_builtin else []) + [Path(d) for d in extra_dirs]
     for directory in dirs:
@@ -62,24 +67,41 @@ def pack_key(extra_dirs, include_builtin: bool = True) -> str:
 
 def load_rules_cached(extra_dirs=(), *, include_builtin: bool = True) -> RulePack:
     """`load_rules`, served from the cache when the same files were validated before."""
+    return _load(extra_dirs, include_builtin, with_index=False)[0]
+
+
+def cached_engine(extra_dirs=()) -> Engine:
+    """An Engine over the built-in and `extra_dirs` packs, its per-language index from the cache when it can be."""
+    pack, compiled = _load(extra_dirs, True, with_index=True)
+    engine = Engine(pack)
+    for language, index in compiled.items():
+        engine._compiled[(language, None)] = index  # what Engine.compiled(language) would build
+    return engine
+
+
+def _load(extra_dirs, include_builtin: bool, with_index: bool) -> tuple[RulePack, dict]:
     folder = cache_dir()
     if folder is None:
-        return load_rules(list(extra_dirs), include_builtin=include_builtin)
+        return load_rules(list(extra_dirs), include_builtin=include_builtin), {}
     try:
         key = pack_key(extra_dirs, include_builtin)
     except OSError:
-        return load_rules(list(extra_dirs), include_builtin=include_builtin)
+        return load_rules(list(extra_dirs), include_builtin=include_builtin), {}
     entry = folder / f"rules-{key[:32]}.pickle"
     try:
         with entry.open("rb") as handle:
             cached = pickle.load(handle)  # noqa: S301 - the user's own cache folder, keyed by content
-        if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == key and isinstance(cached[1], RulePack):
-            return cached[1]
+        if isinstance(cached, tuple) and len(cached) == 3 and cached[0] == key and isinstance(cached[1], RulePack) and isinstance(cached[2], dict):
+            return cached[1], cached[2]
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, IndexError):
         pass
     pack = load_rules(list(extra_dirs), include_builtin=include_builtin)  # RuleError propagates: nothing cached
-    _store(folder, entry, (key, pack))
-    return pack
+    compiled: dict[str, CompiledLanguage] = {}
+    if with_index:
+        engine = Engine(pack)
+        compiled = {language: engine.compiled(language) for language in LANGUAGES}
+    _store(folder, entry, (key, pack, compiled))  # one pickle: the index shares the pack's Rule objects
+    return pack, compiled
 
 
 def _store(folder: Path, entry: Path, value) -> None:
