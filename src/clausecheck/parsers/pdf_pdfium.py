@@ -23,6 +23,7 @@ characters) is left to pdfplumber by the caller, which reports the `(cid:N)` noi
 from __future__ import annotations
 
 import ctypes
+import re
 import statistics
 from dataclasses import dataclass
 
@@ -44,6 +45,8 @@ MAX_FORM_DEPTH = 8  # form XObjects nested deeper than this are not searched for
 _UNMAPPED = frozenset(chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFD))
 # PDFium's mark for a hyphen at a line end, after which it joins the next line without a break.
 _LINE_END_HYPHEN = "\ufffe"
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]+")
+_LINE = re.compile("[^\r\n\ufffe]+\ufffe?|\ufffe")  # one line of PDFium's page text
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ def _read(page, textpage) -> PageRead:
 def _private_use(text: str) -> int:
     if text.isascii():
         return 0
-    return sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff")
+    return sum(map(len, _PRIVATE_USE.findall(text)))
 
 
 def _char_text(textpage, index: int) -> str:
@@ -131,29 +134,19 @@ def _line_segments(textpage, text: str, height: float, spaces: set[int]) -> list
     """
     rect = pdfium_c.FS_RECTF()
     segments: list[Segment] = []
-    start = 0
-    length = len(text)
-    while start < length:
-        end = start
-        while end < length and text[end] not in "\r\n" and text[end] != _LINE_END_HYPHEN:
-            end += 1
-        stop = end + 1 if end < length and text[end] == _LINE_END_HYPHEN else end  # the hyphen stays on its line
-        piece = text[start:stop]
-        if spaces:
-            piece = "".join(" " + ch if start + i in spaces else ch for i, ch in enumerate(piece))
+    for line in _LINE.finditer(text):
+        start, stop = line.span()  # a line-end hyphen stays on its line
+        raw = line.group(0)
+        piece = "".join(" " + ch if start + i in spaces else ch for i, ch in enumerate(raw)) if spaces and not spaces.isdisjoint(range(start, stop)) else raw
         piece = piece.replace(_LINE_END_HYPHEN, "-")
-        stripped = text[start:stop]
-        first = start + (len(stripped) - len(stripped.lstrip()))
-        last = stop - 1 - (len(stripped) - len(stripped.rstrip()))
+        first = start + (len(raw) - len(raw.lstrip()))
+        last = stop - 1 - (len(raw) - len(raw.rstrip()))
         if first <= last:
             left, right, top, bottom = _loose_box(textpage, first, rect)
             left2, right2, top2, bottom2 = _loose_box(textpage, last, rect)
             if bottom2 >= top or bottom >= top2:
                 return None
             segments.append(Segment(" ".join(piece.split()), min(left, left2), max(right, right2), height - max(top, top2), height - min(bottom, bottom2), False, first, last))
-        start = stop
-        while start < length and text[start] in "\r\n":
-            start += 1
     return segments
 
 

@@ -27,7 +27,7 @@ INPUT_STEP = 1 << 16  # compressed bytes fed to the inflater at a time
 DICTIONARY_WINDOW = 4096  # bytes before a `stream` keyword searched for its dictionary
 
 _STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
-_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
+_OBJECT = re.compile(rb"\d+\s+\d+\s+obj$")
 _FLATE = re.compile(rb"/(?:FlateDecode|Fl)\b")
 _IMAGE = re.compile(rb"/Subtype\s*/Image\b")
 
@@ -59,9 +59,13 @@ def check_inflated_sizes(path: Path, per_stream: int, per_document: int) -> int:
 
 def _dictionary_before(data: bytes, keyword: int) -> bytes:
     """The bytes from the object header (`12 0 obj`) to the `stream` keyword."""
-    window = data[max(0, keyword - DICTIONARY_WINDOW) : keyword]
-    headers = list(_OBJECT.finditer(window))
-    return window[headers[-1].end() :] if headers else window
+    start = max(0, keyword - DICTIONARY_WINDOW)
+    window = data[start:keyword]
+    position = len(window)
+    while (position := window.rfind(b"obj", 0, position)) >= 0:
+        if _OBJECT.search(window, max(0, position - 24), position + 3):
+            return window[position + 3 :]
+    return window
 
 
 def _inflated_size(data: bytes, start: int, limit: int) -> int:
