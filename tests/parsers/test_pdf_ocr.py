@@ -124,3 +124,18 @@ def test_without_ocr_a_scanned_pdf_says_how_to_enable_it(tmp_path, monkeypatch):
 )
 def test_join_words(left, right, japanese, joined):
     assert pdf_ocr.join_words(left, right, japanese) == joined
+
+
+def test_ocr_option_of_check(tmp_path):
+    from click.testing import CliRunner
+
+    from clausecheck.cli import main
+
+    path = tmp_path / "scan.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=LETTER)
+    _scanned_page(pdf, SCANNED, tmp_path)
+    pdf.save()
+    result = CliRunner().invoke(main, ["check", str(path), "--ocr", "never", "--format", "json", "-o", str(tmp_path / "out.json")])
+    assert result.exit_code != 0
+    assert "[E108]" in result.output and "--ocr never" in result.output
+    assert "--ocr [auto|always|never]" in CliRunner().invoke(main, ["batch", "--help"]).output

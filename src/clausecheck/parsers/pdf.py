@@ -1,7 +1,11 @@
-"""PDF: text per page with pdfplumber, running headers removed, paragraphs rebuilt from line geometry.
+"""PDF: text lines per page through PDFium, running headers removed, paragraphs rebuilt from line geometry.
 
 A PDF knows glyphs and their positions, not paragraphs. This parser reads the text lines
-of each page (lazily, one page at a time, releasing each page's caches), then:
+of each page, one page at a time, with PDFium (`pdf_pdfium`: in C, about twenty times
+faster than pdfminer), and with pdfplumber only for a page whose glyphs PDFium cannot map
+to Unicode (W122); scanned pages are read by OCR when it is installed (`pdf_ocr`, W124).
+Before anything is opened, the inflated size of the file's streams is bounded
+(`pdf_streams`, E110). Then:
 
 1. Running headers and footers: a line in the top or bottom band of a page (the first or
    last `BAND_LINES` lines) is a running header when its text, with digits replaced, recurs
@@ -54,7 +58,6 @@ MIN_PAGE_CHARS = 20  # a page with fewer visible characters has no usable text l
 SCANNED_PAGE_SHARE = 0.9  # E108 when at least this share of pages has no text layer
 GARBLED_SHARE = 0.01  # W102 when (cid) sequences and replacement glyphs reach this share of a page
 GARBLED_MIN_COUNT = 3  # ... and at least this many of them (a stray bullet glyph is not garbling)
-FLUSH_EVERY_PAGES = 20  # release the document-level caches this often
 EOF_SEARCH_BYTES = 4096  # the end-of-file marker is looked for in this many last bytes
 OCR_LANGUAGE_SAMPLE = 200  # characters of text layer that decide the OCR language
 pdfium_errors = (pdfium.PdfiumError, OSError, ValueError)
@@ -171,17 +174,6 @@ def open_pdf(path: Path, password: str | None):
         raise InputError(f"corrupt or truncated PDF: {exc}", code="E105", path=str(path)) from None
 
 
-def declared_page_count(pdf) -> int | None:
-    """The page count the document's page tree declares, read without parsing any page."""
-    from pdfminer.pdftypes import resolve1
-
-    try:
-        count = resolve1(resolve1(pdf.doc.catalog["Pages"]).get("Count"))
-    except Exception:  # noqa: BLE001 - a broken page tree is found again when pages are read
-        return None
-    return count if isinstance(count, int) and count >= 0 else None
-
-
 @dataclass(frozen=True)
 class _PageText:
     number: int
@@ -189,37 +181,6 @@ class _PageText:
     visible_chars: int
     garbled: bool
     has_images: bool
-
-
-def read_pages(pdf, path: Path, max_pages: int):
-    """Yield each page's text lines, one page at a time, releasing the page after reading."""
-    from pdfminer.pdfpage import PDFPage
-    from pdfplumber.page import Page
-
-    doctop = 0.0
-    number = 0
-    try:
-        for page_object in PDFPage.create_pages(pdf.doc):
-            number += 1
-            if number > max_pages:
-                raise InputError(
-                    f"the PDF has more than {max_pages:,} pages, over the configured limit",
-                    code="E109",
-                    path=str(path),
-                )
-            page = Page(pdf, page_object, page_number=number, initial_doctop=doctop)
-            doctop += page.height
-            try:
-                yield _read_page(page)
-            finally:
-                page.close()
-            if number % FLUSH_EVERY_PAGES == 0:
-                pdf.flush_cache()
-    except InputError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises many unrelated types on broken streams
-        where = f" (page {number})" if number else ""
-        raise InputError(f"corrupt or truncated PDF{where}: {exc or type(exc).__name__}", code="E105", path=str(path)) from None
 
 
 def _read_page(page) -> _PageText:
