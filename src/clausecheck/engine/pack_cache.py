@@ -6,7 +6,7 @@ literals for each language takes a third as long again. The validated pack, with
 per-language index, is pickled into the user cache folder under a key made of the
 content of every rule file
 (paths and bytes, the same files the loader reads) and of the code that reads them (the
-clausecheck version, the loader's own source files, the Python and regex versions): a
+clausecheck version, the package's own source files, the Python and regex versions): a
 changed rule file, another clausecheck version or an edited loader gives another key, so
 a cached pack is never trusted across versions. A cache that cannot be read or written is
 ignored; the pack is then loaded as before.
@@ -26,8 +26,8 @@ from pathlib import Path
 
 import regex
 
+import clausecheck
 from clausecheck import __version__
-from clausecheck.engine import compiler, loader, runner, schema
 from clausecheck.engine.compiler import CompiledLanguage
 from clausecheck.engine.loader import RULE_SUFFIXES, RulePack, builtin_rules_dir, load_rules
 from clausecheck.engine.runner import Engine
@@ -52,8 +52,9 @@ def pack_key(extra_dirs, include_builtin: bool = True) -> str:
     digest = hashlib.sha256()
     for part in (str(CACHE_FORMAT), __version__, sys.version, regex.__version__, str(include_builtin)):
         digest.update(part.encode() + b"\0")
-    for module in (loader, schema, compiler, runner):
-        digest.update(Path(module.__file__).read_bytes())
+    package = Path(clausecheck.__file__).parent
+    for source in sorted(package.rglob("*.py")):  # any code that could shape a loaded pack or its index
+        digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
     dirs = ([builtin_rules_dir()] if include_builtin else []) + [Path(d) for d in extra_dirs]
     for directory in dirs:
         digest.update(str(directory.resolve()).encode() + b"\0")
