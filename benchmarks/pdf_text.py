@@ -1,6 +1,11 @@
 """How close the PDF parser's text comes to CUAD's reference text of the same contract.
 
-Usage: python benchmarks/pdf_text.py [CUAD_FOLDER]   (default ../shared/corpus/cuad)
+Usage: python benchmarks/pdf_text.py [CUAD_FOLDER] [--baseline-src SRC]   (default ../shared/corpus/cuad)
+
+With `--baseline-src` (the src folder of an earlier version, e.g. the pdfplumber-only
+parser) the `parsed` text is also compared with that version's parsed text of the same
+PDF: column F1old, the bag-of-words F1 of the two cleaned texts (target ≥ 0.995 when the
+PDF reader changes).
 
 For each PDF listed in `pdf/INDEX.tsv` two texts are extracted:
   raw     pdfplumber's `page.extract_text()` of every page, joined with newlines;
@@ -127,7 +132,23 @@ def measure(extracted_pages: list[str], units: list[str], reference: list[str], 
     }
 
 
-def main(folder: Path) -> int:
+def baseline_blocks(src: Path, paths: list[Path]) -> dict[str, list[str]]:
+    """The block texts the earlier version's parser gives for each PDF (run in its own process)."""
+    import json
+    import os
+    import subprocess
+
+    script = (
+        "import json, sys\n"
+        "from clausecheck.parsers import read_file\n"
+        "print(json.dumps({p: [b.text for b in read_file(p).blocks] for p in sys.argv[1:]}))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(src))
+    out = subprocess.run([sys.executable, "-c", script, *map(str, paths)], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def main(folder: Path, baseline_src: Path | None = None) -> int:
     index = folder / "pdf" / "INDEX.tsv"
     if not index.exists():
         print(f"no {index}", file=sys.stderr)
@@ -136,7 +157,8 @@ def main(folder: Path) -> int:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     columns = ("seq", "P", "R", "F1", "pages", "seq*", "F1*")
     totals = {name: Counter() for name in ("raw", "parsed")}
-    print(f"{'contract':44} {'text':6} " + " ".join(f"{c:>6}" for c in columns) + f" {'pnum':>5} {'sec':>5}")
+    before = baseline_blocks(baseline_src, [folder / "pdf" / row["pdf"] for row in rows]) if baseline_src else {}
+    print(f"{'contract':44} {'text':6} " + " ".join(f"{c:>6}" for c in columns) + f" {'pnum':>5} {'sec':>5}" + (f" {'F1old':>6}" if before else ""))
     for row in rows:
         reference_text = (folder / "txt" / row["txt"]).read_text(encoding="utf-8", errors="replace")
         reference = words(reference_text)
@@ -150,16 +172,26 @@ def main(folder: Path) -> int:
         started = time.perf_counter()
         page_texts, blocks = parsed_pages(pdf_path)
         results["parsed"] = (measure(page_texts, blocks, reference, reference_trigrams, body), time.perf_counter() - started)
+        if before:
+            results["parsed"][0]["F1old"] = bag_scores(words("\n".join(blocks)), words("\n".join(before[str(pdf_path)])))[2]
         for name, (scores, seconds) in results.items():
             totals[name].update({key: value for key, value in scores.items()})
             totals[name]["n"] += 1
-            print(f"{row['pdf'][:44]:44} {name:6} " + " ".join(f"{scores[c]:6.3f}" for c in columns) + f" {scores['pnum']:5d} {seconds:5.1f}")
+            old = f" {scores['F1old']:6.4f}" if "F1old" in scores else ""
+            print(f"{row['pdf'][:44]:44} {name:6} " + " ".join(f"{scores[c]:6.3f}" for c in columns) + f" {scores['pnum']:5d} {seconds:5.1f}" + old)
     print()
     for name, total in totals.items():
         count = total["n"] or 1
-        print(f"{'MEAN over ' + str(total['n']) + ' PDFs':44} {name:6} " + " ".join(f"{total[c] / count:6.3f}" for c in columns) + f" {total['pnum']:5d}")
+        old = f" {total['F1old'] / count:6.4f}" if "F1old" in total else ""
+        print(f"{'MEAN over ' + str(total['n']) + ' PDFs':44} {name:6} " + " ".join(f"{total[c] / count:6.3f}" for c in columns) + f" {total['pnum']:5d}      " + old)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_CUAD))
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_CUAD)
+    parser.add_argument("--baseline-src", type=Path, help="src folder of an earlier version to compare the parsed text with")
+    arguments = parser.parse_args()
+    sys.exit(main(arguments.folder, arguments.baseline_src))

@@ -33,3 +33,17 @@ def engine():
     from clausecheck.pipeline import engine_for
 
     return engine_for(())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def rule_pack_cache(tmp_path_factory):
+    """Keep the validated rule-pack cache of test runs out of the user's cache folder."""
+    import os
+
+    previous = os.environ.get("CLAUSECHECK_CACHE_DIR")
+    os.environ["CLAUSECHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("CLAUSECHECK_CACHE_DIR", None)
+    else:
+        os.environ["CLAUSECHECK_CACHE_DIR"] = previous

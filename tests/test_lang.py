@@ -119,3 +119,25 @@ def test_rules_see_through_invisible_characters(engine, text):
 
     report = engine.check(document_from_text(text), CheckOptions())
     assert report.topics["exclusivity"].status == "present"
+
+
+def test_detect_language_counts_as_the_character_loop_did():
+    """The regex count gives the language the per-character loop over is_cjk gave."""
+    import random
+
+    from clausecheck.lang import detect_language, is_cjk
+
+    def by_loop(text: str) -> str:
+        cjk = latin = 0
+        for ch in text[:200_000]:
+            if is_cjk(ch):
+                cjk += 1
+            elif ch.isalpha() and ch.isascii():
+                latin += 1
+        return "en" if cjk == 0 else ("ja" if cjk * 4 >= latin * 0.5 else "en")
+
+    generator = random.Random(7)
+    alphabet = "abcXYZ 甲乙あアｱ１1.,\u3000éß\u3400\u4dbf\uf900\uff66\uff9f\u30ff\u3040"
+    for _ in range(3000):
+        text = "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 60)))
+        assert detect_language(text) == by_loop(text), text

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import fnmatch
+import gc
 import hashlib
 import io
 import json
@@ -258,9 +259,12 @@ def _run_workers(tasks: list[tuple], jobs: int, settings, out_dir: Path, timeout
         # again: they start at once and share the compiled pack's memory.
         from clausecheck.pipeline import engine_for
 
-        engine = engine_for(settings.rules_dirs)
-        for language in ("en", "ja"):
-            engine.compiled(language)
+        from clausecheck.engine.warm import precompile
+
+        precompile(engine_for(settings.rules_dirs))
+        # The compiled engine lives as long as the run: keep the collector from re-scanning
+        # it in every worker (and from touching, hence copying, the pages shared by fork).
+        gc.freeze()
     pending = list(reversed(tasks))
     workers: list[_Worker] = []
     start_failures = 0
@@ -450,6 +454,7 @@ def _options_fingerprint(settings) -> dict:
         "rules_dirs": list(settings.rules_dirs),
         "max_bytes": settings.read.max_bytes,
         "template": template_fingerprint(settings.template),
+        **({"ocr": settings.read.ocr} if settings.read.ocr != "auto" else {}),  # auto keeps earlier keys valid
     }
 
 

@@ -74,12 +74,12 @@ def main(ctx: click.Context, debug: bool) -> None:
     state["debug"] = debug or state.get("debug", False)
 
 
-def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_size=None, changes="accepted"):
+def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_size=None, changes="accepted", ocr="auto"):
     from clausecheck.engine.runner import CheckOptions
     from clausecheck.parsers import ReadOptions
     from clausecheck.pipeline import Settings
 
-    read = ReadOptions(password=password, changes=changes) if max_size is None else ReadOptions(password=password, max_bytes=int(max_size * 1024 * 1024), changes=changes)
+    read = ReadOptions(password=password, changes=changes, ocr=ocr) if max_size is None else ReadOptions(password=password, max_bytes=int(max_size * 1024 * 1024), changes=changes, ocr=ocr)
     return Settings(
         rules_dirs=tuple(str(Path(r)) for r in rules),
         language=None if lang == "auto" else lang,
@@ -102,9 +102,10 @@ def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_s
 @click.option("--max-size", type=float, help="Largest input file to accept, in MB (default 50).")
 @click.option("--changes", type=click.Choice(["accepted", "original"]), default="accepted", show_default=True, help="Tracked changes of a .docx: check the text with them accepted, or as it was before them.")
 @click.option("--redline", is_flag=True, help="With --format docx: write each suggested wording over the flagged sentence as a tracked change.")
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Read scanned PDF pages with Tesseract (the ocr extra): auto = pages without a text layer.")
 @_debug_option
 @click.pass_context
-def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_format, output, fail_on, password, max_size, changes, redline):
+def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_format, output, fail_on, password, max_size, changes, redline, ocr):
     """Check contracts and write a review memo.
 
     \b
@@ -123,7 +124,7 @@ def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_forma
     from clausecheck.pipeline import check_file
     from clausecheck.report.output import write_report
 
-    settings = _settings(rules, lang, party, contract_type, memo_lang, password, max_size, changes)
+    settings = _settings(rules, lang, party, contract_type, memo_lang, password, max_size, changes, ocr=ocr)
     worst = -1
     errors = 0
     for path in files:
@@ -221,9 +222,10 @@ def compare(ctx, draft, template, party, lang, contract_type, memo_lang, rules, 
 @click.option("--max-size", type=click.FloatRange(min=0, min_open=True), default=50, show_default=True, help="Largest input file to accept, in MB (larger: E109).")
 @click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), default=None, help="Exit 1 when any contract has a finding at or above this severity.")
 @click.option("--template", "template", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Your own template: compare every contract with it (a deviations column).")
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Read scanned PDF pages with Tesseract (the ocr extra): auto = pages without a text layer.")
 @_debug_option
 @click.pass_context
-def batch(ctx, directory, output, jobs, include, exclude, party, lang, contract_type, memo_lang, rules, timeout, force, max_size, fail_on, template):
+def batch(ctx, directory, output, jobs, include, exclude, party, lang, contract_type, memo_lang, rules, timeout, force, max_size, fail_on, template, ocr):
     """Check every contract under DIRECTORY (recursively) and write a portfolio review.
 
     Reads .docx, .pdf, .txt and .md files (and files whose content is a PDF or Word
@@ -248,7 +250,7 @@ def batch(ctx, directory, output, jobs, include, exclude, party, lang, contract_
 
     if not directory.is_dir():
         raise Failure(f"[E101] {directory}: not a folder")
-    settings = _settings(rules, lang, party, contract_type, memo_lang, None, max_size)
+    settings = _settings(rules, lang, party, contract_type, memo_lang, None, max_size, ocr=ocr)
     if template:
         settings = replace(settings, template=str(template.resolve()))
     options = BatchOptions(jobs=jobs or 0, include=tuple(include), exclude=tuple(exclude), timeout=timeout, force=force, max_bytes=settings.read.max_bytes)

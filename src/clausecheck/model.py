@@ -25,11 +25,14 @@ class Warning:
     code: str
     message: str
     pages: tuple[int, ...] = ()
+    confidence: float | None = None  # W124: the OCR'd page's mean word confidence, 0-100
 
     def as_dict(self) -> dict:
         out = {"code": self.code, "message": self.message}
         if self.pages:
             out["pages"] = list(self.pages)
+        if self.confidence is not None:
+            out["confidence"] = self.confidence
         return out
 
 

@@ -10,9 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from clausecheck.engine.changes import mark_changed_findings
-from clausecheck.engine.loader import RulePack, load_rules
+from clausecheck.engine.loader import RulePack
+from clausecheck.engine.pack_cache import cached_engine
 from clausecheck.engine.runner import CheckOptions, Engine
 from clausecheck.engine.suggestions import attach as attach_suggestions
+from clausecheck.engine.weak_evidence import discount_weak_evidence
 from clausecheck.model import Document, Report
 from clausecheck.parsers import ReadOptions, read_file
 from clausecheck.structure import build_document
@@ -32,7 +34,7 @@ class Settings:
 @lru_cache(maxsize=8)
 def engine_for(rules_dirs: tuple[str, ...]) -> Engine:
     """One compiled engine per rule-pack combination, reused across files."""
-    return Engine(load_rules(list(rules_dirs)))
+    return cached_engine(rules_dirs)
 
 
 def read_document(path: str | Path, settings: Settings | None = None) -> Document:
@@ -50,9 +52,10 @@ def check_file(path: str | Path, settings: Settings | None = None) -> Report:
 
 
 def finish_report(report: Report, pack: RulePack) -> Report:
-    """What follows the rules: findings marked with the tracked changes they touch, suggestions filled."""
+    """What follows the rules: findings marked with the tracked changes they touch, suggestions filled,
+    topics resting only on hidden or low-confidence OCR text made uncertain."""
     suggestions = {rule.id: rule.suggestion for rule in pack.rules.values() if rule.suggestion}
-    return mark_changed_findings(attach_suggestions(report, suggestions))
+    return discount_weak_evidence(mark_changed_findings(attach_suggestions(report, suggestions)))
 
 
 def rule_pack(settings: Settings | None = None) -> RulePack:

@@ -17,6 +17,7 @@ from clausecheck.model import RawDocument, Source, Warning
 
 SUFFIX_FORMATS = {".pdf": "pdf", ".docx": "docx", ".txt": "text", ".md": "text", ".markdown": "text", ".text": "text"}
 SUPPORTED_SUFFIXES = tuple(SUFFIX_FORMATS)
+HIDDEN_STYLE = "hidden-text"  # style of a block holding text no reader of the page sees (never the only evidence)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class ReadOptions:
     max_unzipped_bytes: int = 200 * 1024 * 1024  # docx parts inflated at most (zip bombs)
     max_chars: int = 20_000_000  # characters of text kept at most
     changes: str = "accepted"  # tracked changes: read the text as accepted, or as the original
+    max_pdf_stream_bytes: int = 128 * 1024 * 1024  # one PDF stream (a page's content) inflated at most
+    max_pdf_inflated_bytes: int = 512 * 1024 * 1024  # all of a PDF's non-image streams inflated at most
+    ocr: str = "auto"  # PDF pages read by OCR: auto (pages without a text layer) | always | never
 
 
 def sniff_format(head: bytes, path: Path) -> str | None:

@@ -1,7 +1,11 @@
-"""PDF: text per page with pdfplumber, running headers removed, paragraphs rebuilt from line geometry.
+"""PDF: text lines per page through PDFium, running headers removed, paragraphs rebuilt from line geometry.
 
 A PDF knows glyphs and their positions, not paragraphs. This parser reads the text lines
-of each page (lazily, one page at a time, releasing each page's caches), then:
+of each page, one page at a time, with PDFium (`pdf_pdfium`: in C, about twenty times
+faster than pdfminer), and with pdfplumber only for a page whose glyphs PDFium cannot map
+to Unicode (W122); scanned pages are read by OCR when it is installed (`pdf_ocr`, W124).
+Before anything is opened, the inflated size of the file's streams is bounded
+(`pdf_streams`, E110). Then:
 
 1. Running headers and footers: a line in the top or bottom band of a page (the first or
    last `BAND_LINES` lines) is a running header when its text, with digits replaced, recurs
@@ -39,9 +43,14 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
 from clausecheck.errors import InputError
 from clausecheck.model import RawDocument, Source, Warning
-from clausecheck.parsers import ReadOptions, assemble
+from clausecheck.lang import detect_language
+from clausecheck.parsers import HIDDEN_STYLE, ReadOptions, assemble, pdf_ocr, pdf_pdfium
+from clausecheck.parsers.pdf_streams import check_inflated_sizes
 
 BAND_LINES = 4  # lines at the top and at the bottom of a page searched for running headers
 HEADER_PAGE_SHARE = 0.5  # a band line recurring on at least this share of text pages is a running header
@@ -49,7 +58,9 @@ MIN_PAGE_CHARS = 20  # a page with fewer visible characters has no usable text l
 SCANNED_PAGE_SHARE = 0.9  # E108 when at least this share of pages has no text layer
 GARBLED_SHARE = 0.01  # W102 when (cid) sequences and replacement glyphs reach this share of a page
 GARBLED_MIN_COUNT = 3  # ... and at least this many of them (a stray bullet glyph is not garbling)
-FLUSH_EVERY_PAGES = 20  # release the document-level caches this often
+EOF_SEARCH_BYTES = 4096  # the end-of-file marker is looked for in this many last bytes
+OCR_LANGUAGE_SAMPLE = 200  # characters of text layer that decide the OCR language
+pdfium_errors = (pdfium.PdfiumError, OSError, ValueError)
 
 _CID = re.compile(r"\(cid:\d+\)")
 _PAGE_NUMBER = re.compile(
@@ -163,17 +174,6 @@ def open_pdf(path: Path, password: str | None):
         raise InputError(f"corrupt or truncated PDF: {exc}", code="E105", path=str(path)) from None
 
 
-def declared_page_count(pdf) -> int | None:
-    """The page count the document's page tree declares, read without parsing any page."""
-    from pdfminer.pdftypes import resolve1
-
-    try:
-        count = resolve1(resolve1(pdf.doc.catalog["Pages"]).get("Count"))
-    except Exception:  # noqa: BLE001 - a broken page tree is found again when pages are read
-        return None
-    return count if isinstance(count, int) and count >= 0 else None
-
-
 @dataclass(frozen=True)
 class _PageText:
     number: int
@@ -181,37 +181,6 @@ class _PageText:
     visible_chars: int
     garbled: bool
     has_images: bool
-
-
-def read_pages(pdf, path: Path, max_pages: int):
-    """Yield each page's text lines, one page at a time, releasing the page after reading."""
-    from pdfminer.pdfpage import PDFPage
-    from pdfplumber.page import Page
-
-    doctop = 0.0
-    number = 0
-    try:
-        for page_object in PDFPage.create_pages(pdf.doc):
-            number += 1
-            if number > max_pages:
-                raise InputError(
-                    f"the PDF has more than {max_pages:,} pages, over the configured limit",
-                    code="E109",
-                    path=str(path),
-                )
-            page = Page(pdf, page_object, page_number=number, initial_doctop=doctop)
-            doctop += page.height
-            try:
-                yield _read_page(page)
-            finally:
-                page.close()
-            if number % FLUSH_EVERY_PAGES == 0:
-                pdf.flush_cache()
-    except InputError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises many unrelated types on broken streams
-        where = f" (page {number})" if number else ""
-        raise InputError(f"corrupt or truncated PDF{where}: {exc or type(exc).__name__}", code="E105", path=str(path)) from None
 
 
 def _read_page(page) -> _PageText:
@@ -426,39 +395,182 @@ def _page_list(pages: list[int]) -> str:
 
 
 def parse(path: Path, source: Source, options: ReadOptions) -> RawDocument:
-    pdf = open_pdf(path, options.password)
+    check_inflated_sizes(path, options.max_pdf_stream_bytes, options.max_pdf_inflated_bytes)
+    document = _open_pdfium(path, options.password)
+    plumber = None
     try:
-        declared = declared_page_count(pdf)
-        if declared is not None and declared > options.max_pages:
-            raise InputError(
-                f"the PDF has {declared:,} pages, over the limit of {options.max_pages:,}",
-                code="E109",
-                path=str(path),
-            )
+        count = len(document)
+        if count > options.max_pages:
+            raise InputError(f"the PDF has {count:,} pages, over the limit of {options.max_pages:,}", code="E109", path=str(path))
+        if count == 0:
+            raise InputError("corrupt or truncated PDF: no page can be read", code="E105", path=str(path))
         pages: list[_PageText] = []
+        hidden: list[dict] = []
+        read_by_pdfplumber: list[int] = []
+        columns: list[int] = []
         chars = 0
-        for page in read_pages(pdf, path, options.max_pages):
+        for index in range(count):
+            number = index + 1
+            try:
+                fast = pdf_pdfium.read_page(document, index)
+            except pdfium_errors as exc:
+                raise InputError(f"corrupt or truncated PDF (page {number}): {exc}", code="E105", path=str(path)) from None
+            page = _fast_page(fast, number)
+            if _reads_badly(fast, page.visible_chars):
+                plumber = plumber or open_pdf(path, options.password)
+                page = _plumber_page(plumber, index, path)
+                read_by_pdfplumber.append(number)
+            else:
+                hidden.extend({"text": s.text, "kind": "paragraph", "page": number, "style": HIDDEN_STYLE} for s in fast.segments if s.hidden)
+                if fast.columns:
+                    columns.append(number)
             chars += page.visible_chars
             if chars > options.max_chars:
                 raise InputError(f"text of more than {options.max_chars:,} characters is over the limit", code="E109", path=str(path))
             pages.append(page)
+        ocr_done = _ocr_pages(document, pages, options.ocr, path)
     finally:
-        # PDF.close() would build every page object first; release the caches and the file only.
-        pdf.flush_cache()
-        pdf.stream.close()
+        document.close()
+        if plumber is not None:
+            # PDF.close() would build every page object first; release the caches and the file only.
+            plumber.flush_cache()
+            plumber.stream.close()
 
     source = Source(source.path, "pdf", source.sha256, len(pages), source.size)
     textless = [p.number for p in pages if p.visible_chars < MIN_PAGE_CHARS]
     if not pages or len(textless) >= SCANNED_PAGE_SHARE * len(pages):
-        raise InputError("no text layer: scanned document, run OCR first", code="E108", path=str(path))
+        raise InputError(_no_text_message(options.ocr), code="E108", path=str(path))
 
     warnings: list[Warning] = []
     missing = [p.number for p in pages if p.visible_chars < MIN_PAGE_CHARS and p.has_images]
     if missing:
-        warnings.append(Warning("W103", f"no text layer on page(s) {_page_list(missing)}: scanned, run OCR to review them", tuple(missing)))
+        warnings.append(Warning("W103", f"no text layer on page(s) {_page_list(missing)}: scanned; {_ocr_hint(options.ocr)}", tuple(missing)))
+    for number, confidence, languages in ocr_done:
+        trust = f"below {pdf_ocr.LOW_CONFIDENCE:.0f}%: what it reads there is not enough on its own" if confidence < pdf_ocr.LOW_CONFIDENCE else "readable"
+        warnings.append(Warning("W124", f"page {number} read by OCR (Tesseract {languages}), mean confidence {confidence:.0f}%: {trust}", (number,), round(confidence, 1)))
     garbled = [p.number for p in pages if p.garbled]
     if garbled:
         warnings.append(Warning("W102", f"garbled or missing glyphs on page(s) {_page_list(garbled)}: the font has no usable text mapping", tuple(garbled)))
+    if read_by_pdfplumber:
+        pages_read = _page_list(read_by_pdfplumber)
+        warnings.append(Warning("W122", f"page(s) {pages_read} read with pdfplumber: the fast reader found glyphs without a text mapping there", tuple(read_by_pdfplumber)))
+    if columns:
+        warnings.append(Warning("W123", f"page(s) {_page_list(columns)} laid out in two columns: read column by column", tuple(columns)))
+    hidden_pages = sorted({piece["page"] for piece in hidden})
+    if hidden_pages:
+        warnings.append(
+            Warning(
+                "W121",
+                f"hidden text on page(s) {_page_list(hidden_pages)} (invisible, white or outside the page): read, but never taken as the only evidence",
+                tuple(hidden_pages),
+            )
+        )
 
     bodies, headers = split_running_headers(pages)
-    return assemble(source, build_blocks(bodies), warnings, headers)
+    return assemble(source, build_blocks(bodies) + hidden, warnings, headers)
+
+
+def _ocr_pages(document, pages: list[_PageText], mode: str, path: Path) -> list[tuple[int, float, str]]:
+    """OCR the pages `mode` asks for (auto: scanned pages; always: every page) in place; (page, confidence, languages) of each."""
+    if mode == "never":
+        return []
+    wanted = [i for i, page in enumerate(pages) if mode == "always" or (page.visible_chars < MIN_PAGE_CHARS and page.has_images)]
+    if not wanted or pdf_ocr.unavailable_reason() is not None:
+        return []
+    text = " ".join(line.text for page in pages if page.visible_chars >= MIN_PAGE_CHARS for line in page.lines)
+    language = detect_language(text) if len(text) >= OCR_LANGUAGE_SAMPLE else None
+    done: list[tuple[int, float, str]] = []
+    for i in wanted:
+        try:
+            result = pdf_ocr.ocr_page(document, i, language or "ja")
+            if language is None:
+                # No text layer to tell the language: the first OCR'd page tells it.
+                language = detect_language(" ".join(line.text for line in result.lines))
+                if language == "en":
+                    result = pdf_ocr.ocr_page(document, i, language)
+        except RuntimeError as exc:  # pytesseract's timeout and Tesseract's own failures
+            raise InputError(f"OCR of page {i + 1} failed: {exc}", code="E112" if "timeout" in str(exc).lower() else "E105", path=str(path)) from None
+        number = pages[i].number
+        lines = [_Line(line.text, number, line.x0, line.x1, line.top, line.bottom, _first_word_width(line.text, line.x0, line.x1)) for line in result.lines]
+        visible = sum(len(line.text) - line.text.count(" ") for line in lines)
+        if visible < MIN_PAGE_CHARS:
+            continue  # OCR found no text either: the page stays listed in W103
+        pages[i] = _PageText(number, lines, visible, False, pages[i].has_images)
+        done.append((number, result.confidence, result.language))
+    return done
+
+
+def _ocr_hint(mode: str) -> str:
+    if mode == "never":
+        return "OCR was switched off (--ocr never)"
+    reason = pdf_ocr.unavailable_reason()
+    return f"to read them, {reason}" if reason else "OCR found no text there"
+
+
+def _no_text_message(mode: str) -> str:
+    if mode == "never":
+        return "no text layer: scanned document, and OCR was switched off (--ocr never)"
+    reason = pdf_ocr.unavailable_reason()
+    if reason:
+        return f"no text layer: scanned document; to read it, {reason}, then check it again (--ocr auto)"
+    return "no text layer, and OCR found no text either"
+
+
+def _open_pdfium(path: Path, password: str | None):
+    """Open with PDFium, turning its load errors into coded input errors."""
+    try:
+        document = pdf_pdfium.open_document(path, password)
+    except pdfium_errors as exc:
+        code = getattr(exc, "err_code", None)
+        if code == pdfium_c.FPDF_ERR_PASSWORD:
+            if password:
+                raise InputError("the password does not open this PDF", code="E107", path=str(path)) from None
+            raise InputError("the PDF is encrypted: give its password with --password", code="E106", path=str(path)) from None
+        if code == pdfium_c.FPDF_ERR_SECURITY:
+            raise InputError("the PDF uses an encryption clausecheck cannot open", code="E106", path=str(path)) from None
+        raise InputError(f"corrupt or truncated PDF: {exc}", code="E105", path=str(path)) from None
+    if not _ends_properly(path):
+        document.close()
+        raise InputError("corrupt or truncated PDF: the file ends before its end-of-file marker", code="E105", path=str(path))
+    return document
+
+
+def _ends_properly(path: Path) -> bool:
+    """A whole PDF ends with %%EOF (PDFium would silently read what is left of a cut file)."""
+    with path.open("rb") as handle:
+        handle.seek(0, 2)
+        size = handle.tell()
+        handle.seek(max(0, size - EOF_SEARCH_BYTES))
+        return b"%%EOF" in handle.read()
+
+
+def _fast_page(fast: pdf_pdfium.PageRead, number: int) -> _PageText:
+    lines = [
+        _Line(segment.text, number, segment.x0, segment.x1, segment.top, segment.bottom, _first_word_width(segment.text, segment.x0, segment.x1))
+        for segment in fast.segments
+        if not segment.hidden
+    ]
+    visible = sum(len(line.text) - line.text.count(" ") for line in lines)
+    return _PageText(number, lines, visible, False, fast.has_images if visible < MIN_PAGE_CHARS else False)
+
+
+def _reads_badly(fast: pdf_pdfium.PageRead, visible: int) -> bool:
+    """Glyphs without a text mapping: pdfplumber reads the page (and reports the noise as W102)."""
+    return fast.unmapped >= GARBLED_MIN_COUNT and fast.unmapped >= GARBLED_SHARE * max(visible, 1)
+
+
+def _plumber_page(pdf, index: int, path: Path) -> _PageText:
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    try:
+        for number, page_object in enumerate(PDFPage.create_pages(pdf.doc)):
+            if number == index:
+                page = Page(pdf, page_object, page_number=index + 1, initial_doctop=0)
+                try:
+                    return _read_page(page)
+                finally:
+                    page.close()
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many unrelated types on broken streams
+        raise InputError(f"corrupt or truncated PDF (page {index + 1}): {exc or type(exc).__name__}", code="E105", path=str(path)) from None
+    raise InputError(f"corrupt PDF: page {index + 1} is missing from its page tree", code="E105", path=str(path))

@@ -52,8 +52,10 @@ class _Open:
 
 def is_caps_heading(text: str) -> bool:
     """A short line in capitals (e.g. CONFIDENTIALITY) reads as a heading."""
+    if len(text) > 80:
+        return False  # (checked first: paragraphs are long, and the letters need not be listed)
     letters = [ch for ch in text if ch.isalpha() and ch.isascii()]
-    return 3 <= len(letters) and len(text) <= 80 and all(ch.isupper() for ch in letters) and not text.endswith((",", ";", "。", "、"))
+    return 3 <= len(letters) and all(ch.isupper() for ch in letters) and not text.endswith((",", ";", "。", "、"))
 
 
 def _split_heading(marker: Marker, language_hint: str) -> tuple[str | None, str]:
