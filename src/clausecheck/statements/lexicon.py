@@ -14,6 +14,7 @@ lists lemmas, not word forms. Japanese cues are stems (譲渡, 譲り渡), found
 from __future__ import annotations
 
 import re
+import weakref
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,13 +65,18 @@ class Lexicon:
         return tuple(self.entries.get(feature, {}))
 
     def compiled(self, language: str) -> "CompiledLexicon":
-        cache = _COMPILED.setdefault(id(self), {})
+        owner, cache = _COMPILED.get(id(self), (None, None))
+        if owner is None or owner() is not self:  # an id is reused once its lexicon is gone
+            cache = {}
+            _COMPILED[id(self)] = (weakref.ref(self), cache)
         if language not in cache:
             cache[language] = CompiledLexicon(self, language)
         return cache[language]
 
 
-_COMPILED: dict[int, dict[str, "CompiledLexicon"]] = {}
+# Compiled automata per lexicon, kept beside it rather than in it, so that a pickled rule pack
+# (engine/pack_cache.py) carries data only.
+_COMPILED: dict[int, tuple] = {}
 
 
 @dataclass
