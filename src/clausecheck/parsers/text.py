@@ -28,7 +28,7 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _MD_LIST = re.compile(r"^\s*[-*+]\s+(?=\S)")
 _MD_RULE = re.compile(r"^\s*([-*_]\s*){3,}$")
-_MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_TABLE_SEP = re.compile(r"^\s*+(?:\|\s*+)?:?-{3,}+:?\s*+(?:\|\s*+:?-{3,}+:?\s*+)*(?:\|\s*+)?$")
 _MD_HTML_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s+[\w:-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*\s*/?>")
 # An ordered list item: its indent says how deep it is nested ("    1." under "1." is 1.1).
 _MD_ORDERED = re.compile(r"^([ \t]*)(\d{1,3}|[a-zA-Z])[.)][ \t]+(?=\S)")
@@ -55,10 +55,10 @@ _INLINE_CLAUSE_START = re.compile(
 )
 _LONG_LINE = 1500
 _BREAK_BEFORE_NUMBER = re.compile(
-    r"[ \t\u3000]{3,}(?=(?:\d{1,2}(?:\.\d{1,2}){0,3}\.|ARTICLE\s|Article\s|SECTION\s|Section\s|\([a-z]{1,3}\)|\([A-Z]\)|\(\d{1,2}\))[ \t]+\S)"
+    r"(?<![ \t\u3000])[ \t\u3000]{3,}+(?=(?:\d{1,2}(?:\.\d{1,2}){0,3}\.|ARTICLE\s|Article\s|SECTION\s|Section\s|\([a-z]{1,3}\)|\([A-Z]\)|\(\d{1,2}\))[ \t]+\S)"
 )
 # The same footer glued to the end of a short line: "… omissions.   Source: ACME INC, 10-Q, 11/1/2019".
-_TRAILING_FOOTER = re.compile(r"[ \t]{2,}(?:\d{1,3}[ \t]{2,})?(Source:\s.{2,120}?,\s*[\w/()\-. ]{1,20},\s*\d{1,2}/\d{1,2}/\d{2,4})\s*$")
+_TRAILING_FOOTER = re.compile(r"(?<![ \t])[ \t]{2,}+(?:\d{1,3}[ \t]{2,}+)?(Source:\s.{2,120}?,\s{0,20}+[\w/()\-. ]{1,20},\s*+\d{1,2}/\d{1,2}/\d{2,4})\s*+$")
 
 
 def is_page_furniture(line: str) -> bool:
