@@ -98,6 +98,7 @@ CODES = {
     "E212": "malformed lexicon entry (rules/lexicon/)",
     "E213": "a `when:` names a statement feature value the lexicon does not have",
     "E214": "invalid suggestion (unknown rule id, language or placeholder)",
+    "E220": "rule pack over a size limit (file size, alias expansion, nesting or number of patterns)",
     "E300": "internal error while checking",
     "E301": "worker died or timed out",
     "E302": "output could not be written",
