@@ -19,6 +19,7 @@ import regex
 
 from clausecheck.engine import quantities
 from clausecheck.engine.budget import RegexBudget
+from clausecheck.engine.hidden import HiddenText
 from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage, backtracking_is_bounded, compile_folded, compile_regex, compile_rules, expand_placeholders, matches_folded
 from clausecheck.engine.contract_type import detect_contract_type
 from clausecheck.engine.loader import RulePack
@@ -145,11 +146,14 @@ class Engine:
         party_indexes = {lang: build_index(document, lang, self.pack.party_words) for lang in {u.language for u in units}}
         placeholder_cache: dict[str, dict[str, str]] = {}
         budget = RegexBudget()  # bounds the document's regex time, per rule and in all
+        hidden = HiddenText(document)
         for unit in units:
             compiled = self.compiled(unit.language, options.only_rules)
             index = party_indexes[unit.language]
             aliases = placeholder_cache.setdefault(unit.language, _placeholder_aliases(index, perspective))
             for rule, start, end in self._match_unit(unit, compiled, aliases, warnings, budget):
+                if hidden and hidden.overlaps(*_original_span(unit, start, end)):
+                    continue  # hidden text is never the only evidence
                 hit = _Hit(rule, unit, start, end)
                 self._judge(hit, document, index, aliases, outcomes)
             for hit in self._statement_hits(unit, options.only_rules, warnings):
@@ -732,6 +736,11 @@ def _sentence_around(unit: _Unit, offset: int) -> tuple[int, int]:
         if start <= offset < end:
             return start, end
     return 0, len(unit.norm.text)
+
+
+def _original_span(unit: _Unit, start: int, end: int) -> tuple[int, int]:
+    orig_start, orig_end = unit.norm.to_original(start, end)
+    return unit.clause.start + orig_start, unit.clause.start + orig_end
 
 
 def _original_offset(unit: _Unit, norm_offset: int) -> int:

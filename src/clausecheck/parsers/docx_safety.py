@@ -5,7 +5,10 @@ A .docx is a ZIP of XML parts. Three attacks matter for a reader:
   compression ratios and, while scanning, on the bytes that really come out);
 - XML entity expansion ("billion laughs") and external entities (`SYSTEM "file:///etc/passwd"`):
   Office never writes a DOCTYPE into a part, so any DOCTYPE or ENTITY declaration is refused;
-- archives with huge member counts.
+- archives with huge member counts, and two members of one name (which one a reader
+  takes differs between readers, so what was checked may not be what is read);
+- a DOCTYPE hidden in a part not named .xml: a part is vetted as XML when its name or its
+  first bytes say so, since the content types and relationships may point anywhere.
 Everything that fails here is `InputError` E110 (unsafe) or E105 (corrupt/truncated).
 """
 
@@ -55,6 +58,12 @@ def check_archive(path: Path, max_unzipped_bytes: int) -> None:
 def _check_declared_sizes(members: list[zipfile.ZipInfo], max_unzipped_bytes: int, where: str) -> None:
     if len(members) > MAX_MEMBERS:
         raise InputError(f"the archive has {len(members):,} members (more than {MAX_MEMBERS:,}): refused as unsafe", code="E110", path=where)
+    seen: set[str] = set()
+    for member in members:
+        name = member.filename.lower()  # Office part names are case-insensitive
+        if name in seen:
+            raise InputError(f"the archive holds two members named {member.filename}: damaged or tampered with", code="E105", path=where)
+        seen.add(name)
     total = sum(member.file_size for member in members)
     if total > max_unzipped_bytes:
         raise InputError(
@@ -83,6 +92,8 @@ def _scan_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int,
     chunks: list[bytes] = []
     with archive.open(member) as stream:
         while chunk := stream.read(_CHUNK):
+            if not inflated and not is_xml:
+                is_xml = _looks_like_xml(chunk)
             inflated += len(chunk)
             if inflated > budget:
                 raise InputError("the archive inflates beyond the configured limit (zip bomb?)", code="E110", path=where)
@@ -108,6 +119,12 @@ def _refuse_declarations(data: bytes, name: str, where: str) -> None:
                 code="E110",
                 path=where,
             )
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    """True when a part's first bytes are markup (after a BOM and white space), in any name."""
+    text = _as_text(head[:512]).lstrip("\ufeff \t\r\n")
+    return text.startswith("<")
 
 
 def _as_text(data: bytes) -> str:
