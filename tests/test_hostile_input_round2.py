@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from test_hostile_input import CONTRACT_EN, write_rule
 
 from clausecheck.pipeline import Settings, check_file
@@ -34,3 +36,73 @@ def test_catastrophic_user_rule_over_200_clauses_is_held_to_the_document_budget(
     assert elapsed < 30, elapsed  # a hang check: 200 time-outs would take 100 s
     assert report.topics["exclusivity"].status == "present"
     assert report.topics["governing_law"].status == "present"
+
+
+# -- evasion: disguised words are read through, with a warning ----------------------------------
+
+CONTRACT_JA = [
+    "販売代理店契約書",
+    "株式会社甲（以下「甲」という。）と乙株式会社（以下「乙」という。）は、次のとおり契約を締結する。",
+    "第1条（秘密保持）甲及び乙は、相手方の秘密情報を第三者に開示してはならない。",
+    "第2条（販売権）甲は、乙に対し、日本国内における本製品の{word}的な販売権を付与する。",
+    "第3条（準拠法）本契約は、日本法に準拠する。",
+]
+EXCLUSIVE_EN = "2. Exclusivity. Beta shall be the {word} distributor of the Products."
+
+
+def _contract(tmp_path, language: str, word: str):
+    path = tmp_path / f"disguised-{language}.txt"
+    if language == "en":
+        lines = [line if not line.startswith("2.") else EXCLUSIVE_EN.format(word=word) for line in CONTRACT_EN]
+    else:
+        lines = [line.format(word=word) for line in CONTRACT_JA]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return check_file(path)
+
+
+@pytest.mark.parametrize(
+    ("language", "word", "code"),
+    [
+        ("en", "ex\ufe0fclusive", "W105"),  # VS16 after a letter
+        ("en", "excl\U000e0041\U000e0042usive", "W105"),  # tag characters
+        ("ja", "独\U000e0100占", "W105"),  # an ideographic variation sequence
+        ("ja", "独\u3164占", "W105"),  # Hangul filler
+        ("ja", "独\uffa0占", "W105"),  # half-width Hangul filler
+        ("en", "\u0435xclusive", "W121"),  # Cyrillic е
+        ("en", "exclusi\u03bde", "W121"),  # Greek ν
+        ("en", "\u0435\u0445clusive", "W121"),  # Cyrillic е and х
+        ("ja", "独\u3000占", "W121"),  # ideographic space inside the word
+        ("ja", "独 占", "W121"),  # ordinary space inside the word
+    ],
+    ids=["vs16", "tags", "ivs", "hangul-filler", "halfwidth-hangul-filler", "cyrillic-e", "greek-nu", "cyrillic-two", "ideographic-space", "space"],
+)
+def test_disguised_words_are_read_through_with_a_warning(tmp_path, language, word, code):
+    plain = _contract(tmp_path, language, "exclusive" if language == "en" else "独占")
+    assert plain.topics["exclusivity"].status == "present"
+    assert not {"W105", "W121"} & {w.code for w in plain.warnings}
+    report = _contract(tmp_path, language, word)
+    assert report.topics["exclusivity"].status == "present"
+    assert code in {w.code for w in report.warnings}, report.warnings
+    evidence = report.topics["exclusivity"].evidence[0]
+    assert word in evidence.text  # the memo quotes the contract's own characters
+
+
+def test_russian_words_and_units_are_not_folded():
+    from clausecheck.lang import normalise
+
+    for text in ("ООО «Ромашка», Москва", "10 μm", "α-olefin", "Σ total"):
+        assert normalise(text).folded_confusables == 0, text
+
+
+def test_spaces_between_japanese_words_elsewhere_do_not_warn(tmp_path):
+    # A space between two Japanese words (甲　株式会社) is dropped for matching too, but is
+    # reported only when a match runs across it.
+    from clausecheck.lang import normalise
+
+    signature = "署名欄　甲　株式会社甲　代表取締役"
+    assert normalise(signature).joined
+    path = tmp_path / "signature.txt"
+    path.write_text("\n".join([line.format(word="独占") for line in CONTRACT_JA] + [signature]), encoding="utf-8")
+    report = check_file(path)
+    assert report.topics["exclusivity"].status == "present"
+    assert "W121" not in {w.code for w in report.warnings}

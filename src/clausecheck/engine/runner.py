@@ -142,7 +142,11 @@ class Engine:
         units = self._units(document)
         removed_invisible = sum(unit.norm.removed_invisible for unit in units)
         if removed_invisible:
-            warnings.append(Warning("W105", f"{removed_invisible} invisible or direction-changing character(s) (zero-width space, soft hyphen, bidi control) ignored when matching; quotes keep the original text"))
+            warnings.append(Warning("W105", f"{removed_invisible} invisible or direction-changing character(s) (zero-width space, soft hyphen, bidi control, variation selector, tag character, Hangul filler) ignored when matching; quotes keep the original text"))
+        folded = sum(unit.norm.folded_confusables for unit in units)
+        if folded:
+            warnings.append(Warning("W121", f"{folded} Cyrillic or Greek letter(s) inside Latin words (look-alikes such as е for e) read as the Latin letters when matching; quotes keep the original text"))
+        joined_hits = 0
         party_indexes = {lang: build_index(document, lang, self.pack.party_words) for lang in {u.language for u in units}}
         placeholder_cache: dict[str, dict[str, str]] = {}
         budget = RegexBudget()  # bounds the document's regex time, per rule and in all
@@ -154,11 +158,14 @@ class Engine:
             for rule, start, end in self._match_unit(unit, compiled, aliases, warnings, budget):
                 if hidden and hidden.overlaps(*_original_span(unit, start, end)):
                     continue  # hidden text is never the only evidence
+                joined_hits += unit.norm.joins_within(start, end)
                 hit = _Hit(rule, unit, start, end)
                 self._judge(hit, document, index, aliases, outcomes)
             for hit in self._statement_hits(unit, options.only_rules, warnings):
                 self._judge(hit, document, index, aliases, outcomes)
 
+        if joined_hits:
+            warnings.append(Warning("W121", f"{joined_hits} match(es) read across a space inside a Japanese word (独　占 as 独占); quotes keep the original text"))
         unreadable = document.unreadable
         topics = self._topics(document, outcomes, unreadable)
         findings = self._findings(document, outcomes, topics, contract_type, perspective, memo_language, options, unreadable)
