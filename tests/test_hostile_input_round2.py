@@ -106,3 +106,47 @@ def test_spaces_between_japanese_words_elsewhere_do_not_warn(tmp_path):
     report = check_file(path)
     assert report.topics["exclusivity"].status == "present"
     assert "W121" not in {w.code for w in report.warnings}
+
+
+# -- output and logging ------------------------------------------------------------------------------
+
+
+def test_batch_index_shows_bidi_controls_in_names_instead_of_obeying_them(tmp_path):
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "contract\u202etxt.exe.txt").write_text("\n".join(CONTRACT_EN), encoding="utf-8")
+    (folder / "empty\u202egpj.txt").write_bytes(b"")  # a failure row names its file too
+    out = tmp_path / "out"
+    completed = subprocess.run([sys.executable, "-m", "clausecheck", "batch", str(folder), "-o", str(out), "--jobs", "1"],
+                               capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 2 and "E102" in completed.stderr, completed.stderr[-2000:]  # the empty file
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "\u202e" not in html
+    assert "contract[U+202E]txt.exe.txt" in html and "empty[U+202E]gpj.txt" in html
+    assert "<bdi>" in html
+
+
+def test_pdfminer_warnings_never_reach_stderr(tmp_path):
+    import subprocess
+    import sys
+
+    from reportlab.pdfgen import canvas
+
+    plain = tmp_path / "plain.pdf"
+    pdf = canvas.Canvas(str(plain), pageCompression=0)
+    for y, line in zip(range(800, 700, -20), CONTRACT_EN):
+        pdf.drawString(50, y, line)
+    pdf.showPage()
+    pdf.save()
+    # An invalid operand before the text: pdfminer logs "Cannot set gray level ..." at WARNING.
+    path = tmp_path / "odd.pdf"
+    path.write_bytes(plain.read_bytes().replace(b"BT", b"/Bogus g BT", 1))
+    completed = subprocess.run([sys.executable, "-m", "clausecheck", "check", str(path), "--format", "json", "-o", str(tmp_path / "odd.json")],
+                               capture_output=True, text=True, timeout=120)
+    assert completed.returncode in (0, 1), completed.stderr
+    assert "Cannot set" not in completed.stderr, completed.stderr
+    assert completed.stderr.strip().splitlines() == [completed.stderr.strip()]  # only the summary line
+    assert completed.stderr.strip().endswith(str(tmp_path / "odd.json"))

@@ -7,6 +7,7 @@ PDF, with a warning saying so. Parsers know nothing of clauses or rules.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import zipfile
 from dataclasses import dataclass
@@ -14,6 +15,12 @@ from pathlib import Path
 
 from clausecheck.errors import InputError
 from clausecheck.model import RawDocument, Source, Warning
+
+# pdfminer logs each oddity of a damaged PDF at WARNING level; with no handler configured,
+# Python prints those to stderr, in the middle of a command's output. A library's NullHandler
+# keeps them quiet and still lets an application's own logging configuration see them; what
+# matters to the user is reported as coded warnings instead.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 SUFFIX_FORMATS = {".pdf": "pdf", ".docx": "docx", ".txt": "text", ".md": "text", ".markdown": "text", ".text": "text"}
 SUPPORTED_SUFFIXES = tuple(SUFFIX_FORMATS)
