@@ -150,3 +150,17 @@ def test_pdfminer_warnings_never_reach_stderr(tmp_path):
     assert "Cannot set" not in completed.stderr, completed.stderr
     assert completed.stderr.strip().splitlines() == [completed.stderr.strip()]  # only the summary line
     assert completed.stderr.strip().endswith(str(tmp_path / "odd.json"))
+
+
+def test_catastrophic_context_pattern_is_held_to_the_document_budget(tmp_path):
+    # The trap sits in `unless`, searched once for every hit of the rule's own pattern.
+    pack = tmp_path / "pack"
+    write_rule(pack, "unless-trap", "en:\n  regex:\n    - 'notice is'\n  unless:\n    - '(a|a)*$'\n", topic="non_compete")
+    path = tmp_path / "contract.txt"
+    clauses = [f"{n}. Notices {n}. The notice is {'a' * 40}!" for n in range(4, 204)]
+    path.write_text("\n".join(CONTRACT_EN + clauses), encoding="utf-8")
+    started = time.perf_counter()
+    report = check_file(path, Settings(rules_dirs=(str(pack),)))
+    assert time.perf_counter() - started < 30  # a hang check: 200 time-outs would take 100 s
+    assert any(w.code == "W210" and "(a|a)*$" in w.message for w in report.warnings), report.warnings
+    assert report.topics["governing_law"].status == "present"

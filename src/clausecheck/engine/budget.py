@@ -7,17 +7,23 @@ or whose scans took RULE_SECONDS in all, is skipped for the rest of the document
 W210 says so); once the scans whose backtracking is not bounded by their shape have taken
 DOCUMENT_SECONDS in all, those are skipped for the rest of the document too. Normal rules
 spend microseconds per clause, so a real contract never comes near either sum.
+
+The context patterns of a rule (inside, not_inside, unless, requires) are searched deep in
+the judging of each hit, so the budget of the document being checked is also reachable
+there, through `CURRENT_BUDGET`, and keyed by the pattern itself (`context_key`).
 """
 
 from __future__ import annotations
 
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS
 
 RULE_SECONDS = 2.0
 DOCUMENT_SECONDS = 10.0
+CONTEXT_PREFIX = "context:"
 
 
 @dataclass
@@ -60,3 +66,14 @@ class RegexBudget:
 
     def clock(self) -> float:
         return time.perf_counter()
+
+    def skipped_context_patterns(self) -> list[str]:
+        """Context patterns skipped for the rest of the document, as written in the rules."""
+        return sorted(key[len(CONTEXT_PREFIX):] for key in self.skipped if key.startswith(CONTEXT_PREFIX))
+
+
+def context_key(pattern: str) -> str:
+    return CONTEXT_PREFIX + pattern
+
+
+CURRENT_BUDGET: ContextVar[RegexBudget | None] = ContextVar("clausecheck_regex_budget", default=None)

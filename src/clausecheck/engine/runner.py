@@ -18,7 +18,7 @@ from functools import lru_cache
 import regex
 
 from clausecheck.engine import quantities
-from clausecheck.engine.budget import RegexBudget
+from clausecheck.engine.budget import CURRENT_BUDGET, RegexBudget, context_key
 from clausecheck.engine.hidden import HiddenText
 from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage, backtracking_is_bounded, compile_folded, compile_regex, compile_rules, expand_placeholders, matches_folded
 from clausecheck.engine.contract_type import detect_contract_type
@@ -151,6 +151,7 @@ class Engine:
         placeholder_cache: dict[str, dict[str, str]] = {}
         budget = RegexBudget()  # bounds the document's regex time, per rule and in all
         hidden = HiddenText(document)
+        budget_token = CURRENT_BUDGET.set(budget)  # for the context searches of `_judge`
         for unit in units:
             compiled = self.compiled(unit.language, options.only_rules)
             index = party_indexes[unit.language]
@@ -166,6 +167,9 @@ class Engine:
 
         if joined_hits:
             warnings.append(Warning("W121", f"{joined_hits} match(es) read across a space inside a Japanese word (独　占 as 独占); quotes keep the original text"))
+        CURRENT_BUDGET.reset(budget_token)
+        if budget.skipped_context_patterns():
+            warnings.append(Warning("W210", f"context pattern(s) {', '.join(budget.skipped_context_patterns())} took longer than {REGEX_TIMEOUT_SECONDS}s and were skipped for the rest of the document"))
         unreadable = document.unreadable
         topics = self._topics(document, outcomes, unreadable)
         findings = self._findings(document, outcomes, topics, contract_type, perspective, memo_language, options, unreadable)
@@ -764,12 +768,23 @@ def _deepest(clause: Clause, offset: int) -> Clause:
 
 
 def _any_search(patterns, text: str, language: str, aliases: dict[str, str]) -> bool:
+    budget = CURRENT_BUDGET.get()
     for pattern in patterns:
+        key, timed = context_key(pattern), not backtracking_is_bounded(pattern)
+        if budget is not None and not budget.allows(key, timed):
+            continue
+        started = time.perf_counter()
         try:
-            if compile_regex(expand_placeholders(pattern, aliases), language).search(text, timeout=REGEX_TIMEOUT_SECONDS):
+            timeout = budget.timeout() if budget is not None else REGEX_TIMEOUT_SECONDS
+            if compile_regex(expand_placeholders(pattern, aliases), language).search(text, timeout=timeout):
                 return True
         except TimeoutError:
+            if budget is not None:
+                budget.timed_out(key)
             continue
+        finally:
+            if budget is not None:
+                budget.charge(key, time.perf_counter() - started, timed)
     return False
 
 
