@@ -19,9 +19,9 @@ import regex
 
 from clausecheck.engine import quantities
 from clausecheck.engine.budget import CURRENT_BUDGET, RegexBudget, context_key
-from clausecheck.engine.hidden import HiddenText
 from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage, backtracking_is_bounded, compile_folded, compile_regex, compile_rules, expand_placeholders, matches_folded
 from clausecheck.engine.contract_type import detect_contract_type
+from clausecheck.engine.hidden import HiddenText
 from clausecheck.engine.loader import RulePack
 from clausecheck.engine.parties import MUTUAL, PartyIndex, build_index, resolve_party, subject_of, with_conventional_parties
 from clausecheck.engine.schema import TOPICS, LanguageBlock, Rule, StatementPattern
