@@ -47,7 +47,7 @@ CONTRACT_JA = [
     "第2条（販売権）甲は、乙に対し、日本国内における本製品の{word}的な販売権を付与する。",
     "第3条（準拠法）本契約は、日本法に準拠する。",
 ]
-EXCLUSIVE_EN = "2. Exclusivity. Beta shall be the {word} distributor of the Products."
+EXCLUSIVE_EN = "2. Distribution. Beta shall be the {word} distributor of the Products."
 
 
 def _contract(tmp_path, language: str, word: str):
@@ -83,8 +83,8 @@ def test_disguised_words_are_read_through_with_a_warning(tmp_path, language, wor
     report = _contract(tmp_path, language, word)
     assert report.topics["exclusivity"].status == "present"
     assert code in {w.code for w in report.warnings}, report.warnings
-    evidence = report.topics["exclusivity"].evidence[0]
-    assert word in evidence.text  # the memo quotes the contract's own characters
+    # The memo quotes the contract's own characters.
+    assert any(word in evidence.text for evidence in report.topics["exclusivity"].evidence), report.topics["exclusivity"].evidence
 
 
 def test_russian_words_and_units_are_not_folded():

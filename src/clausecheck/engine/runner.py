@@ -163,6 +163,8 @@ class Engine:
                 hit = _Hit(rule, unit, start, end)
                 self._judge(hit, document, index, aliases, outcomes)
             for hit in self._statement_hits(unit, options.only_rules, warnings):
+                if hidden and any(hidden.overlaps(*_original_span(unit, cue.start, cue.end)) for cue in hit.statement.cues):
+                    continue  # a statement read from hidden words is no evidence either
                 self._judge(hit, document, index, aliases, outcomes)
 
         if joined_hits:
