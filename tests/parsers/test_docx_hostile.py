@@ -353,3 +353,35 @@ def test_white_text_on_a_fill_is_visible(tmp_path, where):
     raw = read_file(docx_with_parts(tmp_path / f"filled-{where}.docx", body))
     assert not any(block.hidden for block in raw.blocks)
     assert EXCLUSIVE in [block.text for block in raw.blocks]
+
+
+def _add_style(document, style_id: str, style_type: str, run_properties: str, based_on: str | None = None) -> None:
+    based = f'<w:basedOn w:val="{based_on}"/>' if based_on else ""
+    document.styles.element.append(parse_xml(
+        f'<w:style {NS} w:type="{style_type}" w:styleId="{style_id}"><w:name w:val="{style_id}"/>{based}<w:rPr>{run_properties}</w:rPr></w:style>'))
+
+
+def test_text_hidden_by_its_styles_is_marked(tmp_path):
+    document = docx.Document()
+    _add_style(document, "SecretChar", "character", "<w:vanish/>")
+    _add_style(document, "SecretPara", "paragraph", "<w:vanish/>")
+    _add_style(document, "SecretChild", "paragraph", "", based_on="SecretPara")  # inherits w:vanish
+    _add_style(document, "ShownChild", "paragraph", '<w:vanish w:val="0"/>', based_on="SecretPara")
+    for text in CONTRACT:
+        document.add_paragraph(text)
+    paragraph = document.add_paragraph("3. Distribution. ")
+    paragraph.add_run(EXCLUSIVE)._r.get_or_add_rPr().append(parse_xml(f'<w:rStyle {NS} w:val="SecretChar"/>'))
+    document.add_paragraph("Hidden by the paragraph style.", style="SecretPara")
+    document.add_paragraph("Hidden by an inherited style.", style="SecretChild")
+    document.add_paragraph("Shown again by a child style.", style="ShownChild")
+    overridden = document.add_paragraph(style="SecretPara")
+    overridden.add_run("Shown by the run's own formatting.")._r.get_or_add_rPr().append(parse_xml(f'<w:vanish {NS} w:val="0"/>'))
+    path = tmp_path / "styled.docx"
+    document.save(path)
+    hidden = {block.text: [block.text[s:e] for s, e in block.hidden] for block in read_file(path).blocks}
+    assert hidden[f"3. Distribution. {EXCLUSIVE}"] == [EXCLUSIVE]
+    assert hidden["Hidden by the paragraph style."] == ["Hidden by the paragraph style."]
+    assert hidden["Hidden by an inherited style."] == ["Hidden by an inherited style."]
+    assert hidden["Shown again by a child style."] == []
+    assert hidden["Shown by the run's own formatting."] == []
+    assert check_file(path).topics["exclusivity"].status != "present"

@@ -119,6 +119,7 @@ def parse(path: Path, source: Source, options: ReadOptions) -> RawDocument:
     styles = _read_styles(document)
     numbering = _read_numbering(document, styles)
     reader = _BodyReader(styles, numbering, pages_known=_has(body, LAST_RENDERED_PAGE_BREAK))
+    reader.hidden_styles = _hidden_styles(document)
     header_parts = _header_parts(document)
     try:
         reader.read_container(rejected_copy(body) if options.changes == "original" else body, in_table=False)
@@ -266,6 +267,7 @@ class _BodyReader:
         self.pieces: list[dict] = []
         self.carried_text = ""  # text of a paragraph whose mark was deleted: joins the next one
         self.shaded_cells = 0  # open table cells with a fill: white text on them is visible
+        self.hidden_styles: frozenset[str] = frozenset()  # style ids that hide their text (w:vanish)
 
     def read_container(self, container, in_table: bool) -> None:
         for child in container:
@@ -306,7 +308,8 @@ class _BodyReader:
         if _switched_on(properties, "pageBreakBefore"):
             self._page_break()
         text_boxes: list = []
-        segments = self._segments(paragraph, text_boxes, shaded=bool(self.shaded_cells) or _has_fill(properties))
+        segments = self._segments(paragraph, text_boxes, shaded=bool(self.shaded_cells) or _has_fill(properties),
+                                  paragraph_hidden=style_id in self.hidden_styles)
         mark = properties.find(RPR) if properties is not None else None
         mark_deleted = mark is not None and (mark.find(DEL) is not None or mark.find(MOVE_FROM) is not None)
         if mark_deleted:
@@ -408,11 +411,12 @@ class _BodyReader:
             return "list_item", list_level
         return "paragraph", None
 
-    def _segments(self, paragraph, text_boxes: list, shaded: bool) -> list[tuple[str, int | None, tuple[tuple[int, int], ...]]]:
+    def _segments(self, paragraph, text_boxes: list, shaded: bool, paragraph_hidden: bool = False) -> list[tuple[str, int | None, tuple[tuple[int, int], ...]]]:
         """The paragraph's accepted text, split at line breaks, each piece with its page and
-        the spans of its hidden text (`shaded`: the paragraph has a fill behind it)."""
+        the spans of its hidden text (`shaded`: the paragraph has a fill behind it;
+        `paragraph_hidden`: its style hides its text)."""
         pieces: list = []
-        _collect(paragraph, pieces, text_boxes, shaded)
+        _collect(paragraph, pieces, text_boxes, shaded, (self.hidden_styles, paragraph_hidden))
         segments: list[tuple[str, int | None, tuple[tuple[int, int], ...]]] = []
         current: list[str] = []
         hidden: list[tuple[int, int]] = []
@@ -476,13 +480,13 @@ def _continues_merge(cell_properties) -> bool:
     return False
 
 
-def _collect(element, pieces: list, text_boxes: list, shaded: bool = False) -> None:
+def _collect(element, pieces: list, text_boxes: list, shaded: bool = False, styles_hide: tuple[frozenset[str], bool] = (frozenset(), False)) -> None:
     """Text pieces of a paragraph's runs in order, with page and line break markers."""
     for child in element:
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIPPED:
             continue  # comments and processing instructions have no string tag
-        if tag == R and _run_is_hidden(child.find(RPR), shaded):
+        if tag == R and (_run_is_hidden(child.find(RPR), shaded) or _style_hides(child.find(RPR), *styles_hide)):
             run_pieces: list = []
             _collect(child, run_pieces, text_boxes, shaded)
             pieces.extend(_HiddenPiece(piece) if isinstance(piece, str) else piece for piece in run_pieces)
@@ -509,7 +513,7 @@ def _collect(element, pieces: list, text_boxes: list, shaded: bool = False) -> N
         elif tag == P:
             continue  # paragraphs nested in runs only occur inside text boxes (handled above)
         else:
-            _collect(child, pieces, text_boxes, shaded)
+            _collect(child, pieces, text_boxes, shaded, styles_hide)
 
 
 def _has_fill(properties) -> bool:
@@ -538,6 +542,44 @@ def _run_is_hidden(properties, shaded: bool = False) -> bool:
     return False
 
 
+def _style_hides(properties, hidden_styles: frozenset[str], paragraph_hidden: bool) -> bool:
+    """True when a run's character style, or else its paragraph's style, hides it (w:vanish)
+    and the run's own formatting does not say otherwise."""
+    if properties is not None and properties.find(_w("vanish")) is not None:
+        return False  # direct formatting wins: switched on, `_run_is_hidden` already said so
+    style = _child_val(properties, "rStyle")
+    return (style is not None and style in hidden_styles) or paragraph_hidden
+
+
+def _hidden_styles(document) -> frozenset[str]:
+    """Ids of the styles (character or paragraph) whose run properties, through `w:basedOn`,
+    switch w:vanish on: Word hides the text of every run that uses them."""
+    part = _related_part(document.part, RT_STYLES)
+    if part is None or not hasattr(part, "element"):
+        return frozenset()
+    own: dict[str, tuple[bool | None, str | None]] = {}
+    for style in part.element.iter(_w("style")):
+        style_id = style.get(_w("styleId"))
+        if style_id is None:
+            continue
+        run_properties = style.find(RPR)
+        vanish = run_properties.find(_w("vanish")) if run_properties is not None else None
+        based_on = style.find(_w("basedOn"))
+        own[style_id] = (None if vanish is None else _switched_on(run_properties, "vanish"), based_on.get(VAL) if based_on is not None else None)
+    hidden = set()
+    for style_id in own:
+        seen, current = set(), style_id
+        while current in own and current not in seen:  # the first style in the chain that says wins
+            seen.add(current)
+            vanish, based_on = own[current]
+            if vanish is not None:
+                if vanish:
+                    hidden.add(style_id)
+                break
+            current = based_on
+    return frozenset(hidden)
+
+
 def _shift_spans(spans: tuple[tuple[int, int], ...], shift: int, length: int) -> tuple[tuple[int, int], ...]:
     """Spans moved left by `shift` (the white space stripped before the text), kept inside it."""
     moved = ((max(start - shift, 0), min(end - shift, length)) for start, end in spans)
@@ -552,6 +594,7 @@ def _read_notes(document, styles: dict[str, StyleInfo], pieces: list[dict]) -> N
             continue
         element = part.element if hasattr(part, "element") else parse_xml(part.blob)
         reader = _BodyReader(styles, None, pages_known=False)
+        reader.hidden_styles = _hidden_styles(document)
         for note in element:
             if note.tag in (_w("footnote"), _w("endnote")) and note.get(_w("type")) not in _NOTE_SEPARATORS:
                 reader.read_container(note, in_table=False)
