@@ -385,3 +385,29 @@ def test_text_hidden_by_its_styles_is_marked(tmp_path):
     assert hidden["Shown again by a child style."] == []
     assert hidden["Shown by the run's own formatting."] == []
     assert check_file(path).topics["exclusivity"].status != "present"
+
+
+def test_an_svg_image_with_a_doctype_is_not_parsed_and_not_refused(tmp_path):
+    svg = b'<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg xmlns="http://www.w3.org/2000/svg"/>'
+    base = plain_docx(tmp_path / "base.docx")
+    path = rewrite_docx(base, tmp_path / "svg.docx",
+                        lambda name, data: data.replace(b"</Types>", b'<Default Extension="svg" ContentType="image/svg+xml"/></Types>') if name == "[Content_Types].xml" else data,
+                        {"word/media/image1.svg": svg})
+    assert [block.text for block in read_file(path).blocks] == CONTRACT
+
+
+def test_a_doctype_in_a_part_declared_xml_under_an_image_name_is_refused(tmp_path):
+    def add_doctype(data: bytes) -> bytes:
+        return data.replace(b"?>", b'?><!DOCTYPE w:document [<!ENTITY x "x">]>', 1)
+
+    base = _main_part_renamed(plain_docx(tmp_path / "base.docx"), tmp_path / "renamed.docx", add_doctype)
+    # The same main part, now called an image: its content type still says WordprocessingML.
+    with zipfile.ZipFile(base) as archive:
+        main = archive.read("word/contract.bin")
+        rels = archive.read("word/_rels/contract.bin.rels")
+    path = rewrite_docx(base, tmp_path / "image-named.docx",
+                        lambda name, data: None if name in ("word/contract.bin", "word/_rels/contract.bin.rels") else data.replace(b"/word/contract.bin", b"/word/media/image9.png").replace(b"word/contract.bin", b"word/media/image9.png"),
+                        {"word/media/image9.png": main, "word/media/_rels/image9.png.rels": rels})
+    with pytest.raises(InputError) as excinfo:
+        read_file(path)
+    assert excinfo.value.code == "E110" and "image9.png" in excinfo.value.message
