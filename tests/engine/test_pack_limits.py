@@ -1,4 +1,4 @@
-"""Rule packs are input too: alias bombs, huge files, deep nesting and pattern floods → E214."""
+"""Rule packs are input too: alias bombs, huge files, deep nesting and pattern floods → E220."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def test_sequence_alias_bomb_is_e212(tmp_path):
         lines.append(f"{name}: &{name} [{_levels(previous, name)}]")
     (tmp_path / "bomb.yaml").write_text(RULE_HEAD + "\n".join(lines) + "\nen:\n  regex: *i\n", encoding="utf-8")
     problems = _problems(tmp_path)
-    assert [p.code for p in problems] == ["E214"], problems
+    assert [p.code for p in problems] == ["E220"], problems
     assert "alias" in problems[0].message
 
 
@@ -41,7 +41,7 @@ def test_merge_key_bomb_is_e212(tmp_path):
     for previous, name in zip(names, names[1:]):
         lines.append(f"{name}: &{name} {{<<: [{_levels(previous, name)}]}}")
     (tmp_path / "merge.yaml").write_text("kind: detect\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    assert [p.code for p in _problems(tmp_path)] == ["E214"]
+    assert [p.code for p in _problems(tmp_path)] == ["E220"]
 
 
 def test_a_few_aliases_stay_allowed(tmp_path):
@@ -54,13 +54,13 @@ def test_a_few_aliases_stay_allowed(tmp_path):
 def test_rule_file_over_the_size_limit_is_e212(tmp_path):
     (tmp_path / "huge.yaml").write_text(RULE_HEAD + "# padding\n" * (MAX_RULE_FILE_BYTES // 10 + 1) + "en:\n  phrases: [x]\n", encoding="utf-8")
     problems = _problems(tmp_path)
-    assert [p.code for p in problems] == ["E214"] and "bytes" in problems[0].message
+    assert [p.code for p in problems] == ["E220"] and "bytes" in problems[0].message
 
 
 def test_deep_nesting_is_e212(tmp_path):
     depth = MAX_YAML_DEPTH + 10
     (tmp_path / "deep.yaml").write_text(RULE_HEAD + "en:\n  regex: " + "[" * depth + "x" + "]" * depth + "\n", encoding="utf-8")
-    assert [p.code for p in _problems(tmp_path)] == ["E214"]
+    assert [p.code for p in _problems(tmp_path)] == ["E220"]
 
 
 def test_too_many_patterns_are_refused_before_compiling(tmp_path):
@@ -69,5 +69,5 @@ def test_too_many_patterns_are_refused_before_compiling(tmp_path):
         regexes = "".join(f"    - 'word{n}x{i}\\\\s+[a-z]+'\n" for i in range(per_file))
         (tmp_path / f"flood-{n}.yaml").write_text(RULE_HEAD + "en:\n  regex:\n" + regexes, encoding="utf-8")
     problems = _problems(tmp_path)
-    assert [p.code for p in problems] == ["E214"], problems[:3]
+    assert [p.code for p in problems] == ["E220"], problems[:3]
     assert "patterns" in problems[0].message

@@ -75,7 +75,7 @@ def load_yaml(path: Path, problems: list[RuleProblem]):
     try:
         size = path.stat().st_size
         if size > MAX_RULE_FILE_BYTES:
-            problems.append(RuleProblem(str(path), 1, "E214", f"rule file of {size:,} bytes is over the limit of {MAX_RULE_FILE_BYTES:,}"))
+            problems.append(RuleProblem(str(path), 1, "E220", f"rule file of {size:,} bytes is over the limit of {MAX_RULE_FILE_BYTES:,}"))
             return None
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -85,10 +85,10 @@ def load_yaml(path: Path, problems: list[RuleProblem]):
         check_yaml_size(text)  # before any object is built: an alias bomb never expands
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except PackTooLarge as exc:
-        problems.append(RuleProblem(str(path), 1, "E214", str(exc)))
+        problems.append(RuleProblem(str(path), 1, "E220", str(exc)))
         return None
     except (RecursionError, MemoryError):
-        problems.append(RuleProblem(str(path), 1, "E214", "YAML too deeply nested or too large to build"))
+        problems.append(RuleProblem(str(path), 1, "E220", "YAML too deeply nested or too large to build"))
         return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -199,7 +199,7 @@ def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest
         first_file_of_id[path.stem] = path
         if tally.add(count_patterns(data)):
             # Stop before compiling more: 330,000 regexes took 14 GB.
-            problems.append(RuleProblem(str(path), 1, "E214", f"the rule packs hold more than {tally.limit:,} patterns (phrases, token patterns, regexes); the rest is not read"))
+            problems.append(RuleProblem(str(path), 1, "E220", f"the rule packs hold more than {tally.limit:,} patterns (phrases, token patterns, regexes); the rest is not read"))
             break
         rule = parse_rule(path, data, problems, origin, shared, lexicon)
         if rule is not None:

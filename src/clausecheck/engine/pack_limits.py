@@ -1,4 +1,4 @@
-"""Size limits of a rule pack, checked before YAML is built or a regex compiled (E214).
+"""Size limits of a rule pack, checked before YAML is built or a regex compiled (E220).
 
 A rule pack is input too, and may come from anyone: 655 bytes of YAML anchors and merge keys
 (`<<: [*a, *a, ...]`, nine levels deep) expand to billions of values and took 3 GB before
@@ -23,7 +23,7 @@ _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class PackTooLarge(Exception):
-    """A rule file is over a limit; the message says which, for an E214 problem."""
+    """A rule file is over a limit; the message says which, for an E220 problem."""
 
 
 def check_yaml_size(text: str) -> None:
