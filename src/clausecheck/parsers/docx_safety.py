@@ -122,8 +122,9 @@ def _refuse_declarations(data: bytes, name: str, where: str) -> None:
             )
 
 
-_RE_CONTENT_TYPE_ENTRY = re.compile(rb"<(Override|Default)\b([^>]*)>")
-_RE_ATTRIBUTE = re.compile(rb"""(\w+)\s*=\s*["']([^"']*)["']""")
+# Linear on hostile bytes: an entry is a few hundred bytes, a name starts after a non-word byte.
+_RE_CONTENT_TYPE_ENTRY = re.compile(rb"<(Override|Default)\b([^>]{0,4096})>")
+_RE_ATTRIBUTE = re.compile(rb"""(?<!\w)(\w++)\s*+=\s*+["']([^"']*)["']""")
 MAX_CONTENT_TYPES_BYTES = 1024 * 1024  # a real one is a few KB
 
 
