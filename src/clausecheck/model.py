@@ -245,9 +245,9 @@ class Document:
         Pages without a text layer (W103) or with garbled glyphs (W102) may hold exactly the
         clause that is missing elsewhere: what was read still counts as present, but nothing
         is reported absent or missing on the strength of text that was never seen. An
-        embedded document that was not read (W124) is such text too.
+        embedded document that was not read (W134) is such text too.
         """
-        return any(w.code in ("E108", "W103", "W102", "W124") for w in self.warnings)
+        return any(w.code in ("E108", "W103", "W102", "W134") for w in self.warnings)
 
 
 @dataclass(frozen=True)

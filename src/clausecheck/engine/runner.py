@@ -145,7 +145,7 @@ class Engine:
             warnings.append(Warning("W105", f"{removed_invisible} invisible or direction-changing character(s) (zero-width space, soft hyphen, bidi control, variation selector, tag character, Hangul filler) ignored when matching; quotes keep the original text"))
         folded = sum(unit.norm.folded_confusables for unit in units)
         if folded:
-            warnings.append(Warning("W121", f"{folded} Cyrillic or Greek letter(s) inside Latin words (look-alikes such as е for e) read as the Latin letters when matching; quotes keep the original text"))
+            warnings.append(Warning("W131", f"{folded} Cyrillic or Greek letter(s) inside Latin words (look-alikes such as е for e) read as the Latin letters when matching; quotes keep the original text"))
         joined_hits = 0
         party_indexes = {lang: build_index(document, lang, self.pack.party_words) for lang in {u.language for u in units}}
         placeholder_cache: dict[str, dict[str, str]] = {}
@@ -168,7 +168,7 @@ class Engine:
                 self._judge(hit, document, index, aliases, outcomes)
 
         if joined_hits:
-            warnings.append(Warning("W121", f"{joined_hits} match(es) read across a space inside a Japanese word (独　占 as 独占); quotes keep the original text"))
+            warnings.append(Warning("W131", f"{joined_hits} match(es) read across a space inside a Japanese word (独　占 as 独占); quotes keep the original text"))
         CURRENT_BUDGET.reset(budget_token)
         if budget.skipped_context_patterns():
             warnings.append(Warning("W210", f"context pattern(s) {', '.join(budget.skipped_context_patterns())} took longer than {REGEX_TIMEOUT_SECONDS}s and were skipped for the rest of the document"))

@@ -15,11 +15,11 @@ and clause detection reads a marker at the start of a block. Only the first piec
 the paragraph's number.
 
 Footnotes and endnotes are read after the body, as blocks of their own. An embedded
-document (`w:altChunk`) is not read: W124 says so and topics cannot be called absent.
+document (`w:altChunk`) is not read: W134 says so and topics cannot be called absent.
 Text a reader cannot see — hidden (`w:vanish`), white without shading, or 1 pt and
-smaller — is read, marked in `Block.hidden` and warned about (W122): the engine never
+smaller — is read, marked in `Block.hidden` and warned about (W132): the engine never
 takes it as the only evidence. A part the package links to outside the file (styles,
-comments) is never fetched (W123). A Strict Open XML package is read through its
+comments) is never fetched (W133). A Strict Open XML package is read through its
 transitional twin (`docx_strict`).
 
 Headers and footers go to `RawDocument.headers`, never into the body. Pages are known only
@@ -206,7 +206,7 @@ def _read_styles(document) -> dict[str, StyleInfo]:
     styles: dict[str, StyleInfo] = {}
     part = _related_part(document.part, RT_STYLES)
     if part is None or not hasattr(part, "element"):
-        return styles  # no styles part, or one outside the file (never fetched: W123)
+        return styles  # no styles part, or one outside the file (never fetched: W133)
     for style in part.element.iter(_w("style")):
         if style.get(_w("type")) not in (None, "paragraph", "numbering"):
             continue
@@ -603,18 +603,18 @@ def _read_notes(document, styles: dict[str, StyleInfo], pieces: list[dict]) -> N
 
 
 def _unread_content_warnings(document, body, pieces: list[dict]) -> list[Warning]:
-    """W122 hidden text read, W123 parts outside the file, W124 embedded documents not read."""
+    """W132 hidden text read, W133 parts outside the file, W134 embedded documents not read."""
     warnings = []
     hidden = sum(end - start for piece in pieces for start, end in piece.get("hidden", ()))
     if hidden:
-        warnings.append(Warning("W122", f"{hidden:,} character(s) of hidden text (hidden, white or 1 pt and smaller) were read but are never the only evidence of a finding"))
+        warnings.append(Warning("W132", f"{hidden:,} character(s) of hidden text (hidden, white or 1 pt and smaller) were read but are never the only evidence of a finding"))
     external = sorted({rel.reltype.rsplit("/", 1)[-1] for rel in document.part.rels.values()
                        if rel.is_external and rel.reltype.rsplit("/", 1)[-1] in _TEXT_PART_TYPES})
     if external:
-        warnings.append(Warning("W123", f"the document links to part(s) outside the file ({', '.join(external)}): never fetched, read without them"))
+        warnings.append(Warning("W133", f"the document links to part(s) outside the file ({', '.join(external)}): never fetched, read without them"))
     chunks = _count(body, (ALT_CHUNK,))
     if chunks:
-        warnings.append(Warning("W124", f"{chunks} embedded document(s) (altChunk) were not read: their text is missing from this review"))
+        warnings.append(Warning("W134", f"{chunks} embedded document(s) (altChunk) were not read: their text is missing from this review"))
     return warnings
 
 
