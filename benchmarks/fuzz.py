@@ -8,7 +8,17 @@ Inputs come from hypothesis strategies, run in batches until a time budget is sp
 - `docx-xml`: a valid zip whose `word/document.xml` is a mutated real document part, so
   the XML and numbering code is reached instead of the zip checks;
 - `text-engine`: random contract-like text (clause numbers, Japanese, invisible and
-  full-width characters, long lines) through structure and the engine.
+  full-width characters, variation selectors, tag characters, Hangul fillers, Cyrillic and
+  Greek look-alikes, long lines) through structure and the engine;
+- `long-runs`: lines made of long runs (up to 60,000) of spaces, tabs, dots, digits,
+  letters and clause-number pieces through the text parser, structure and the engine, so a
+  regex that backtracks shows up as a slow example;
+- `rule-yaml`: a rule file with anchors, aliases and merge keys, mutated, through the
+  loader (alone, without the built-in pack): only RuleError may come out.
+
+The mutation seeds include the second round's hostile formats: ISO-2022-JP and BOM-less
+UTF-16 text, a Strict Open XML .docx, and a .docx with footnotes, hidden runs, a text box
+and a numbering level that starts at 2,600,000,000.
 
 A crash is shrunk by hypothesis to a small input and written to `--crashes` as a file
 that reproduces it (`python -c "from clausecheck.parsers import read_file; read_file(F)"`).
@@ -71,7 +81,22 @@ TEXT_ALPHABET = (
     "第条項号甲乙丙前後本契約秘密独占解除知的財産権帰属はがのをにてとし、。「」（）１２３①②一二三十百"
     "ｱｶﾞﾞﾟＡＢＣ１２"
     "\u200b\u200c\u200d\u00ad\u202e\u202c\u2066\ufeff\u3000\u0301\u3099\ufffd\x00\x0c"
+    "\ufe0f\U000e0041\U000e0100\u3164\uffa0\u0435\u043e\u0445\u03bd\u03bf"
 )
+# Pieces whose long runs make a backtracking regex quadratic.
+RUN_UNITS = (" ", "\t", "\u3000", ".", "…", "1", "a", "A", "(a)", "1.", " 1", "第", "甲", "Source: ", ", ", "aA", "・", "-")
+RULE_YAML = """kind: detect
+topic: exclusivity
+scope: sentence
+title: &title {en: Exclusive, ja: 独占}
+message: *title
+en: &en
+  phrases: &words [exclusive distributor, sole distributor]
+  regex: ['\\bexclusive\\s+(?:right|licen[cs]e)']
+ja:
+  <<: *en
+  unless: ['独占的でない']
+"""
 
 
 @dataclass
@@ -117,12 +142,73 @@ def build_seeds(corpus: Path | None = None) -> dict[str, bytes]:
         pdf.showPage()
     pdf.save()
     seeds["contract.pdf"] = buffer.getvalue()
+    seeds["contract_ja_iso2022.txt"] = CONTRACT_JA.encode("iso2022_jp_ext", errors="replace")  # ① is not in JIS X 0208
+    seeds["contract_en_utf16le.txt"] = CONTRACT_EN.encode("utf-16-le")  # no BOM
+    seeds["contract_strict.docx"] = strict_docx(seeds["contract.docx"])
+    seeds["contract_notes.docx"] = notes_docx(seeds["contract.docx"])
     if corpus and corpus.is_dir():
         for pattern in ("standard/*.docx", "standard/*.pdf", "ja/*.txt"):
             for path in sorted(corpus.glob(pattern))[:2]:
                 if path.stat().st_size < 400_000:
                     seeds[path.name] = path.read_bytes()
     return seeds
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_STRICT = (
+    (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships", b"http://purl.oclc.org/ooxml/officeDocument/relationships"),
+    (b"http://schemas.openxmlformats.org/officeDocument/2006/", b"http://purl.oclc.org/ooxml/officeDocument/"),
+    (b"http://schemas.openxmlformats.org/wordprocessingml/2006/", b"http://purl.oclc.org/ooxml/wordprocessingml/"),
+    (b"http://schemas.openxmlformats.org/drawingml/2006/", b"http://purl.oclc.org/ooxml/drawingml/"),
+)
+
+
+def _rewrite_docx(seed_docx: bytes, change, extra: dict[str, bytes] | None = None) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(seed_docx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item.filename, change(item.filename, source.read(item.filename)))
+        for name, data in (extra or {}).items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def strict_docx(seed_docx: bytes) -> bytes:
+    """The seed saved as Strict Open XML: every transitional URI under purl.oclc.org."""
+
+    def change(name: str, data: bytes) -> bytes:
+        if name.endswith((".xml", ".rels")):
+            for transitional, strict in _STRICT:
+                data = data.replace(transitional, strict)
+        return data
+
+    return _rewrite_docx(seed_docx, change)
+
+
+def notes_docx(seed_docx: bytes) -> bytes:
+    """The seed with a footnote, a hidden and a white run, a text box and a numbering bomb."""
+    footnotes = (f'<?xml version="1.0" encoding="UTF-8"?><w:footnotes xmlns:w="{W_NS}">'
+                 '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+                 '<w:footnote w:id="1"><w:p><w:r><w:t>Supplier shall be the exclusive supplier.</w:t></w:r></w:p></w:footnote></w:footnotes>').encode()
+    extra_body = (b'<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="77"/></w:numPr></w:pPr><w:r><w:t>Numbered. </w:t></w:r>'
+                  b'<w:r><w:rPr><w:vanish/></w:rPr><w:t>hidden exclusive</w:t></w:r><w:r><w:rPr><w:color w:val="FFFFFF"/></w:rPr><w:t>white</w:t></w:r>'
+                  b'<w:r><w:footnoteReference w:id="1"/></w:r><w:r><w:pict><w:txbxContent><w:p><w:r><w:t>Boxed text.</w:t></w:r></w:p></w:txbxContent></w:pict></w:r></w:p>')
+    numbering = (f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="77"><w:lvl w:ilvl="0"><w:start w:val="2600000000"/>'
+                 '<w:numFmt w:val="upperLetter"/><w:lvlText w:val="%1.%1"/></w:lvl></w:abstractNum>'
+                 f'<w:num xmlns:w="{W_NS}" w:numId="77"><w:abstractNumId w:val="77"/></w:num>').encode()
+
+    def change(name: str, data: bytes) -> bytes:
+        if name == "word/document.xml":
+            return data.replace(b"<w:sectPr", extra_body + b"<w:sectPr", 1)
+        if name == "word/numbering.xml":
+            return data.replace(b"</w:numbering>", numbering + b"</w:numbering>")
+        if name == "word/_rels/document.xml.rels":
+            return data.replace(b"</Relationships>", b'<Relationship Id="rId90" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+        if name == "[Content_Types].xml":
+            return data.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
+        return data
+
+    return _rewrite_docx(seed_docx, change, {"word/footnotes.xml": footnotes})
 
 
 def document_xml(seed_docx: bytes) -> bytes:
@@ -208,6 +294,16 @@ class Harness:
 
         self._run(run, ".txt", text.encode("utf-8", "surrogatepass"), ClausecheckError)
 
+    def load_rule_yaml(self, text: bytes) -> None:
+        """The loader on one rule file (without the built-in pack): RuleError or a pack."""
+        from clausecheck.engine.loader import load_rules
+        from clausecheck.errors import RuleError
+
+        folder = self.workdir / "pack"
+        folder.mkdir(exist_ok=True)
+        (folder / "fuzz-rule.yaml").write_bytes(text)
+        self._run(lambda: load_rules([folder], include_builtin=False), ".yaml", text, RuleError)
+
     def _run(self, action, suffix: str, data: bytes, expected) -> None:
         self.result.executions += 1
         started = time.perf_counter()
@@ -248,10 +344,15 @@ def _strategy(target: str, seeds: dict[str, bytes]):
     if target == "text-engine":
         lines = st.text(alphabet=TEXT_ALPHABET, max_size=300)
         return st.tuples(st.lists(lines, max_size=40), st.sampled_from((None, "en", "ja")))
+    if target == "long-runs":
+        runs = st.lists(st.tuples(st.sampled_from(RUN_UNITS), st.integers(1, 60_000)), min_size=1, max_size=4)
+        return st.tuples(st.lists(runs, min_size=1, max_size=3), st.sampled_from((None, "en", "ja")))
+    if target == "rule-yaml":
+        return st.lists(MUTATION, min_size=1, max_size=8)
     raise ValueError(f"unknown target {target!r}")
 
 
-TARGETS = ("random-bytes", "mutated-files", "docx-xml", "text-engine")
+TARGETS = ("random-bytes", "mutated-files", "docx-xml", "text-engine", "long-runs", "rule-yaml")
 
 
 def run_target(target: str, seconds: float, corpus: Path | None = None, crashes_dir: Path | None = None, batch: int = 25) -> TargetResult:
@@ -278,6 +379,12 @@ def run_target(target: str, seconds: float, corpus: Path | None = None, crashes_
             elif target == "docx-xml":
                 name, operations = example
                 harness.read(replace_document_xml(seeds[name], mutate(xml_cache[name], operations)), ".docx", check=True)
+            elif target == "long-runs":
+                lines, language = example
+                text = "\n".join("".join((unit * count)[:count * len(unit)] for unit, count in runs) for runs in lines)
+                harness.check_text(f"MUTUAL NON-DISCLOSURE AGREEMENT\n{text}\n2. Governing Law. The laws of Japan.", language)
+            elif target == "rule-yaml":
+                harness.load_rule_yaml(mutate(RULE_YAML.encode(), example))
             else:
                 lines, language = example
                 harness.check_text("\n".join(lines), language)

@@ -371,6 +371,7 @@ def index_html(results: list[StoredResult], memo_language: str | None, total: in
     import jinja2
 
     from clausecheck import __version__
+    from clausecheck.report.render import quoted_html
     from clausecheck.report.strings import TOPIC_NAMES
 
     language = memo_language if memo_language in ("en", "ja") else _majority_language(results)
@@ -381,6 +382,7 @@ def index_html(results: list[StoredResult], memo_language: str | None, total: in
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["quoted"] = quoted_html  # names may carry U+202E: shown, isolated in <bdi>
     rows, failures = [], []
     for result in results:
         line = result.line

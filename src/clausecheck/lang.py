@@ -4,6 +4,13 @@ Rules match on normalised text (full-width → half-width, compatibility forms f
 invisible characters removed) so that `ex\u200bclusive` or `ＥＸＣＬＵＳＩＶＥ` still match;
 evidence is always cut from the original text through the offset map, so the memo
 shows the contract's own characters.
+
+Text written to slip past a checker is read through as well: variation selectors (VS16,
+ideographic variation sequences), tag characters and Hangul fillers are removed like other
+invisible characters; a Cyrillic or Greek letter inside a Latin word (`еxclusive` with a
+Cyrillic е) is read as the Latin letter it looks like, from Unicode's confusables table
+(the `confusable-homoglyphs` package); one space between two Japanese characters (独　占,
+独 占) is dropped. The counts are kept so the engine can warn.
 """
 
 from __future__ import annotations
@@ -19,7 +26,21 @@ INVISIBLE = frozenset(
     "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
     "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
+# Variation selectors (VS1-16, and VS17-256 that make ideographic variation sequences), tag
+# characters (U+E0000-E007F, invisible) and the Hangul fillers: nothing a word is made of.
+INVISIBLE = INVISIBLE | frozenset(
+    [chr(code) for code in range(0xFE00, 0xFE10)]
+    + [chr(code) for code in range(0xE0100, 0xE01F0)]
+    + [chr(code) for code in range(0xE0000, 0xE0080)]
+    + ["\u115f", "\u1160", "\u3164", "\uffa0", "\u034f", "\u180b", "\u180c", "\u180d", "\u180f"]
+)
 BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Confusables are looked for only among these scripts' letters (Latin words disguised).
+CONFUSABLE_SCRIPTS = ("CYRILLIC", "GREEK")
+# A run of letters, and one space between two Japanese characters (kana, kanji).
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+_SPACE_IN_JAPANESE_WORD = re.compile(f"(?<=[{_CJK_CLASS}])[ \u3000](?=[{_CJK_CLASS}])")
 
 # Half-width katakana voicing marks combine with the previous character under NFKC.
 _JOINING_MARKS = frozenset("\uff9e\uff9f\u3099\u309a")
@@ -33,6 +54,13 @@ class NormalisedText:
     origin: tuple[int, ...]
     original_length: int
     removed_invisible: int
+    folded_confusables: int = 0  # Cyrillic/Greek letters read as the Latin ones they look like
+    joined: tuple[int, ...] = ()  # offsets in `text` where a space inside a Japanese word was dropped
+
+    def joins_within(self, start: int, end: int) -> bool:
+        """True when a dropped space lay inside the half-open span [start, end) of `text`."""
+        index = bisect_left(self.joined, start + 1)
+        return index < len(self.joined) and self.joined[index] < end
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span of the normalised text back to the original text."""
@@ -70,21 +98,67 @@ def normalise(text: str) -> NormalisedText:
     origin: list[int] = []
     removed = 0
     done = 0
+    evasion = _Evasion(text)
     for run in _NON_ASCII_RUN.finditer(text):
-        # The ASCII character before a run may be the base of a combining mark inside it.
+        # The ASCII character before a run may be the base of a combining mark inside it
+        # (or a space between Japanese characters).
         slow_from = run.start() - 1 if run.start() > done else run.start()
         if slow_from > done:
             out.append(text[done:slow_from])
             origin.extend(range(done, slow_from))
-        removed += _normalise_span(text, slow_from, run.end(), out, origin)
+        removed += _normalise_span(text, slow_from, run.end(), out, origin, evasion if evasion.drops or evasion.folds else None)
         done = run.end()
     if done < n:
         out.append(text[done:])
         origin.extend(range(done, n))
-    return NormalisedText("".join(out), tuple(origin), n, removed)
+    return NormalisedText("".join(out), tuple(origin), n, removed, len(evasion.folds), tuple(evasion.joined))
 
 
-def _normalise_span(text: str, i: int, n: int, out: list[str], origin: list[int]) -> int:
+@lru_cache(maxsize=1)
+def confusable_latin() -> dict[str, str]:
+    """Cyrillic and Greek letters → the ASCII letter Unicode's confusables table says they look like."""
+    # Imported here: loading the package's 900 KB table costs 0.14 s, a seventh of the start-up
+    # of a small check, and only text with Cyrillic or Greek letters needs it.
+    from confusable_homoglyphs import categories, confusables
+
+    table: dict[str, str] = {}
+    for character, homoglyphs in confusables.confusables_data.items():
+        if len(character) != 1 or character.isascii():
+            continue
+        try:
+            script = categories.alias(character)
+        except (KeyError, IndexError, TypeError):
+            continue
+        if script not in CONFUSABLE_SCRIPTS:
+            continue
+        latin = next((h["c"] for h in homoglyphs if len(h["c"]) == 1 and h["c"].isascii() and h["c"].isalpha()), None)
+        if latin:
+            table[character] = latin
+    return table
+
+
+_MAYBE_CONFUSABLE = re.compile("[\u0370-\u03ff\u0400-\u052f\u1d00-\u1dbf\ua640-\ua69f\U0001d200-\U0001d24f]")
+
+
+class _Evasion:
+    """Where `text` disguises words: confusable letters to fold and spaces to drop (by offset)."""
+
+    def __init__(self, text: str):
+        self.folds: dict[int, str] = {}
+        self.drops = {m.start() for m in _SPACE_IN_JAPANESE_WORD.finditer(text)}
+        self.joined: list[int] = []
+        if _MAYBE_CONFUSABLE.search(text):
+            table = confusable_latin()
+            for word in _LETTER_RUN.finditer(text):
+                letters = word.group(0)
+                if letters.isascii() or not any(ch.isascii() for ch in letters):
+                    continue  # a Latin word, or a Russian or Greek one: nothing disguised
+                for offset, ch in enumerate(letters, start=word.start()):
+                    if ch in table:
+                        self.folds[offset] = table[ch]
+
+
+def _normalise_span(text: str, i: int, n: int, out: list[str], origin: list[int], evasion: _Evasion | None = None) -> int:
     """Normalise text[i:n] cluster by cluster into out/origin; return invisible chars removed."""
     removed = 0
     while i < n:
@@ -93,6 +167,16 @@ def _normalise_span(text: str, i: int, n: int, out: list[str], origin: list[int]
             removed += 1
             i += 1
             continue
+        if evasion is not None:
+            if i in evasion.drops:
+                evasion.joined.append(len(out))
+                i += 1
+                continue
+            if i in evasion.folds:
+                out.append(evasion.folds[i])
+                origin.append(i)
+                i += 1
+                continue
         j = i + 1
         # A cluster is a base character with the combining marks that follow it.
         while j < n and (unicodedata.combining(text[j]) or text[j] in _JOINING_MARKS):

@@ -53,6 +53,9 @@ class Block:
     start: int = 0
     end: int = 0
     level: int | None = None
+    # Spans of `text` (offsets within it) a reader of the page cannot see: Word's hidden,
+    # white or 1 pt text. Read, but never the only evidence of a finding (engine/hidden.py).
+    hidden: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -241,9 +244,10 @@ class Document:
 
         Pages without a text layer (W103) or with garbled glyphs (W102) may hold exactly the
         clause that is missing elsewhere: what was read still counts as present, but nothing
-        is reported absent or missing on the strength of text that was never seen.
+        is reported absent or missing on the strength of text that was never seen. An
+        embedded document that was not read (W134) is such text too.
         """
-        return any(w.code in ("E108", "W103", "W102") for w in self.warnings)
+        return any(w.code in ("E108", "W103", "W102", "W134") for w in self.warnings)
 
 
 @dataclass(frozen=True)

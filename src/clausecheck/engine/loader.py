@@ -18,6 +18,7 @@ import yaml
 
 from clausecheck.engine import schema, suggestions
 from clausecheck.engine.compiler import check_regex, check_token_pattern
+from clausecheck.engine.pack_limits import MAX_RULE_FILE_BYTES, PackTooLarge, PatternTally, check_yaml_size, count_patterns
 from clausecheck.engine.schema import LanguageBlock, PartySpec, Profile, QuantitySpec, Rule, StatementPattern
 from clausecheck.errors import RuleError, RuleProblem
 from clausecheck.statements.lexicon import Lexicon, load_lexicon
@@ -72,12 +73,23 @@ def builtin_rules_dir() -> Path:
 
 def load_yaml(path: Path, problems: list[RuleProblem]):
     try:
+        size = path.stat().st_size
+        if size > MAX_RULE_FILE_BYTES:
+            problems.append(RuleProblem(str(path), 1, "E220", f"rule file of {size:,} bytes is over the limit of {MAX_RULE_FILE_BYTES:,}"))
+            return None
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(RuleProblem(str(path), 1, "E201", f"cannot read file: {exc}"))
         return None
     try:
+        check_yaml_size(text)  # before any object is built: an alias bomb never expands
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except PackTooLarge as exc:
+        problems.append(RuleProblem(str(path), 1, "E220", str(exc)))
+        return None
+    except (RecursionError, MemoryError):
+        problems.append(RuleProblem(str(path), 1, "E220", "YAML too deeply nested or too large to build"))
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else 1
@@ -112,11 +124,14 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
     # Shared lists first: a user pack's rule may use a built-in list, and a user pack's list
     # of the same name replaces the built-in one.
     shared: dict[str, dict[str, tuple[str, ...]]] = {}
+    tally = PatternTally()
     lexicon_entries: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
     lexicon_labels: dict = {}
     for directory, _origin in dirs:
         if (directory / PATTERNS_FILE).is_file():
-            shared.update(_parse_shared_lists(directory / PATTERNS_FILE, problems))
+            lists = _parse_shared_lists(directory / PATTERNS_FILE, problems)
+            tally.add(sum(len(values) for by_language in lists.values() for values in by_language.values()))
+            shared.update(lists)
         if (directory / LEXICON_DIR).is_dir():
             # A user pack's lexicon adds values and cue words to the built-in one.
             lexicon_problems: list = []
@@ -133,7 +148,7 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
         if not directory.is_dir():
             problems.append(RuleProblem(str(directory), 1, "E200", "rule folder not found"))
             continue
-        pack_rules, pack_profiles, pack_parties = _load_pack(directory, origin, problems, digest, shared, lexicon)
+        pack_rules, pack_profiles, pack_parties = _load_pack(directory, origin, problems, digest, shared, tally, lexicon)
         rules.update(pack_rules)  # later packs override earlier ones by id
         profiles.update(pack_profiles)
         for key, value in pack_parties.items():
@@ -152,7 +167,7 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
     return RulePack(rules, profiles, party_words, version, [str(d) for d, _ in dirs], lexicon)
 
 
-def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest, shared: dict, lexicon: Lexicon | None = None):
+def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest, shared: dict, tally: PatternTally, lexicon: Lexicon | None = None):
     rules: dict[str, Rule] = {}
     profiles: dict[str, Profile] = {}
     parties: dict = {}
@@ -182,6 +197,10 @@ def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest
             problems.append(RuleProblem(str(path), 1, "E205", f"duplicate rule id {path.stem!r} (also in {first_file_of_id[path.stem]})"))
             continue
         first_file_of_id[path.stem] = path
+        if tally.add(count_patterns(data)):
+            # Stop before compiling more: 330,000 regexes took 14 GB.
+            problems.append(RuleProblem(str(path), 1, "E220", f"the rule packs hold more than {tally.limit:,} patterns (phrases, token patterns, regexes); the rest is not read"))
+            break
         rule = parse_rule(path, data, problems, origin, shared, lexicon)
         if rule is not None:
             rules[rule.id] = rule

@@ -18,8 +18,10 @@ from functools import lru_cache
 import regex
 
 from clausecheck.engine import quantities
+from clausecheck.engine.budget import CURRENT_BUDGET, RegexBudget, context_key
 from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage, backtracking_is_bounded, compile_folded, compile_regex, compile_rules, expand_placeholders, matches_folded
 from clausecheck.engine.contract_type import detect_contract_type
+from clausecheck.engine.hidden import HiddenText
 from clausecheck.engine.loader import RulePack
 from clausecheck.engine.parties import MUTUAL, PartyIndex, build_index, resolve_party, subject_of, with_conventional_parties
 from clausecheck.engine.schema import TOPICS, LanguageBlock, Rule, StatementPattern
@@ -140,19 +142,36 @@ class Engine:
         units = self._units(document)
         removed_invisible = sum(unit.norm.removed_invisible for unit in units)
         if removed_invisible:
-            warnings.append(Warning("W105", f"{removed_invisible} invisible or direction-changing character(s) (zero-width space, soft hyphen, bidi control) ignored when matching; quotes keep the original text"))
+            warnings.append(Warning("W105", f"{removed_invisible} invisible or direction-changing character(s) (zero-width space, soft hyphen, bidi control, variation selector, tag character, Hangul filler) ignored when matching; quotes keep the original text"))
+        folded = sum(unit.norm.folded_confusables for unit in units)
+        if folded:
+            warnings.append(Warning("W131", f"{folded} Cyrillic or Greek letter(s) inside Latin words (look-alikes such as е for e) read as the Latin letters when matching; quotes keep the original text"))
+        joined_hits = 0
         party_indexes = {lang: build_index(document, lang, self.pack.party_words) for lang in {u.language for u in units}}
         placeholder_cache: dict[str, dict[str, str]] = {}
+        budget = RegexBudget()  # bounds the document's regex time, per rule and in all
+        hidden = HiddenText(document)
+        budget_token = CURRENT_BUDGET.set(budget)  # for the context searches of `_judge`
         for unit in units:
             compiled = self.compiled(unit.language, options.only_rules)
             index = party_indexes[unit.language]
             aliases = placeholder_cache.setdefault(unit.language, _placeholder_aliases(index, perspective))
-            for rule, start, end in self._match_unit(unit, compiled, aliases, warnings):
+            for rule, start, end in self._match_unit(unit, compiled, aliases, warnings, budget):
+                if hidden and hidden.overlaps(*_original_span(unit, start, end)):
+                    continue  # hidden text is never the only evidence
+                joined_hits += unit.norm.joins_within(start, end)
                 hit = _Hit(rule, unit, start, end)
                 self._judge(hit, document, index, aliases, outcomes)
             for hit in self._statement_hits(unit, options.only_rules, warnings):
+                if hidden and any(hidden.overlaps(*_original_span(unit, cue.start, cue.end)) for cue in hit.statement.cues):
+                    continue  # a statement read from hidden words is no evidence either
                 self._judge(hit, document, index, aliases, outcomes)
 
+        if joined_hits:
+            warnings.append(Warning("W131", f"{joined_hits} match(es) read across a space inside a Japanese word (独　占 as 独占); quotes keep the original text"))
+        CURRENT_BUDGET.reset(budget_token)
+        if budget.skipped_context_patterns():
+            warnings.append(Warning("W210", f"context pattern(s) {', '.join(budget.skipped_context_patterns())} took longer than {REGEX_TIMEOUT_SECONDS}s and were skipped for the rest of the document"))
         unreadable = document.unreadable
         topics = self._topics(document, outcomes, unreadable)
         findings = self._findings(document, outcomes, topics, contract_type, perspective, memo_language, options, unreadable)
@@ -188,7 +207,7 @@ class Engine:
             units.append(_Unit(clause, language, norm, _sentences(norm.text, language)))
         return units
 
-    def _match_unit(self, unit: _Unit, compiled: CompiledLanguage, aliases: dict[str, str], warnings: list[Warning]):
+    def _match_unit(self, unit: _Unit, compiled: CompiledLanguage, aliases: dict[str, str], warnings: list[Warning], budget: RegexBudget):
         text = unit.norm.text
         lowered = text.lower()
         if compiled.needs_tokens_for(lowered):
@@ -205,22 +224,30 @@ class Engine:
         # Lower-casing keeps offsets only when no character grows (e.g. İ → i̇).
         same_offsets = len(lowered) == len(text)
         for rule, pattern, starts in compiled.viable_regexes(lowered):
+            timed = not backtracking_is_bounded(pattern)
+            if not budget.allows(rule.id, timed):
+                continue
             expanded = expand_placeholders(pattern, aliases)
             # Expanded party aliases change per document: only alias-free patterns are folded.
             if same_offsets and expanded == pattern and matches_folded(pattern):
                 matcher, subject = compile_folded(expanded), lowered
             else:
                 matcher, subject = compile_regex(expanded, unit.language), text
+            spans: list[tuple[int, int]] = []  # judged after the scan, so its time is the scan's own
+            started = budget.clock()
             try:
                 if starts is not None and same_offsets:
-                    matches = _matches_from(matcher, subject, starts, timed=not backtracking_is_bounded(pattern))
+                    matches = _matches_from(matcher, subject, starts, timed=timed, seconds=budget.timeout())
                 else:
-                    matches = matcher.finditer(subject, timeout=REGEX_TIMEOUT_SECONDS)
-                for m in matches:
-                    if m.end() > m.start():
-                        yield rule, m.start(), m.end()
+                    matches = matcher.finditer(subject, timeout=budget.timeout())
+                spans.extend((m.start(), m.end()) for m in matches if m.end() > m.start())
             except TimeoutError:
-                warnings.append(Warning("W210", f"rule {rule.id}: a regular expression took longer than {REGEX_TIMEOUT_SECONDS}s and was skipped ({rule.path})"))
+                if budget.timed_out(rule.id):
+                    warnings.append(Warning("W210", f"rule {rule.id}: a regular expression took longer than {REGEX_TIMEOUT_SECONDS}s and was skipped for the rest of the document ({rule.path})"))
+            if budget.charge(rule.id, budget.clock() - started, timed):
+                warnings.append(Warning("W210", f"rule {rule.id}: its regular expressions took {budget.rule_seconds}s over this document and were skipped for the rest of it ({rule.path})"))
+            for start, end in spans:
+                yield rule, start, end
 
     def _statement_hits(self, unit: _Unit, only: frozenset[str] | None, warnings: list[Warning]):
         """A hit for each statement of the clause that a rule's `when:` pattern describes.
@@ -683,12 +710,12 @@ def _placeholder_aliases(index: PartyIndex, perspective: str | None) -> dict[str
     return {"{PARTY}": f"(?:{everyone})", "{US}": alt(ours), "{THEM}": alt(theirs)}
 
 
-def _matches_from(matcher, subject: str, starts: list[int], timed: bool):
+def _matches_from(matcher, subject: str, starts: list[int], timed: bool, seconds: float = REGEX_TIMEOUT_SECONDS):
     """The matches `finditer` would give, tried only at `starts`, the ascending offsets where
     a match can begin (see LiteralIndex): the first match at or after each place the last
     one ended. All the tries share one deadline, as a single `finditer` would; each try
     carries the time limit itself only when `timed` (see `backtracking_is_bounded`)."""
-    deadline = time.perf_counter() + REGEX_TIMEOUT_SECONDS
+    deadline = time.perf_counter() + seconds
     last_end = 0
     for start in starts:
         if start < last_end:
@@ -724,6 +751,11 @@ def _sentence_around(unit: _Unit, offset: int) -> tuple[int, int]:
     return 0, len(unit.norm.text)
 
 
+def _original_span(unit: _Unit, start: int, end: int) -> tuple[int, int]:
+    orig_start, orig_end = unit.norm.to_original(start, end)
+    return unit.clause.start + orig_start, unit.clause.start + orig_end
+
+
 def _original_offset(unit: _Unit, norm_offset: int) -> int:
     start, _ = unit.norm.to_original(norm_offset, norm_offset + 1)
     return unit.clause.start + start
@@ -738,12 +770,23 @@ def _deepest(clause: Clause, offset: int) -> Clause:
 
 
 def _any_search(patterns, text: str, language: str, aliases: dict[str, str]) -> bool:
+    budget = CURRENT_BUDGET.get()
     for pattern in patterns:
+        key, timed = context_key(pattern), not backtracking_is_bounded(pattern)
+        if budget is not None and not budget.allows(key, timed):
+            continue
+        started = time.perf_counter()
         try:
-            if compile_regex(expand_placeholders(pattern, aliases), language).search(text, timeout=REGEX_TIMEOUT_SECONDS):
+            timeout = budget.timeout() if budget is not None else REGEX_TIMEOUT_SECONDS
+            if compile_regex(expand_placeholders(pattern, aliases), language).search(text, timeout=timeout):
                 return True
         except TimeoutError:
+            if budget is not None:
+                budget.timed_out(key)
             continue
+        finally:
+            if budget is not None:
+                budget.charge(key, time.perf_counter() - started, timed)
     return False
 
 

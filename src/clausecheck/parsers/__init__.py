@@ -7,6 +7,7 @@ PDF, with a warning saying so. Parsers know nothing of clauses or rules.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import zipfile
 from dataclasses import dataclass
@@ -14,6 +15,12 @@ from pathlib import Path
 
 from clausecheck.errors import InputError
 from clausecheck.model import RawDocument, Source, Warning
+
+# pdfminer logs each oddity of a damaged PDF at WARNING level; with no handler configured,
+# Python prints those to stderr, in the middle of a command's output. A library's NullHandler
+# keeps them quiet and still lets an application's own logging configuration see them; what
+# matters to the user is reported as coded warnings instead.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 SUFFIX_FORMATS = {".pdf": "pdf", ".docx": "docx", ".txt": "text", ".md": "text", ".markdown": "text", ".text": "text"}
 SUPPORTED_SUFFIXES = tuple(SUFFIX_FORMATS)
@@ -45,12 +52,25 @@ def sniff_format(head: bytes, path: Path) -> str | None:
                 names = set(archive.namelist())
         except (zipfile.BadZipFile, OSError, ValueError):
             return "zip-corrupt"
-        if "word/document.xml" in names:
+        if "word/document.xml" in names or _names_a_word_document(path, names):
             return "docx"
         return "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "ole"  # legacy .doc, or an encrypted Office file
     return None
+
+
+def _names_a_word_document(path: Path, names: set[str]) -> bool:
+    """True when the package's content types name a Word main part under another part name."""
+    if "[Content_Types].xml" not in names:
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            with archive.open("[Content_Types].xml") as stream:
+                content_types = stream.read(1 << 20)  # a real one is a few KB
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+        return False
+    return b"wordprocessingml.document.main" in content_types or b"ms-word.document.macroEnabled.main" in content_types
 
 
 def read_file(path: str | os.PathLike, options: ReadOptions | None = None) -> RawDocument:
@@ -151,6 +171,7 @@ def assemble(source: Source, pieces: list[dict], warnings=(), headers=()) -> Raw
                 start=offset,
                 end=offset + len(text),
                 level=piece.get("level"),
+                hidden=piece.get("hidden", ()),
             )
         )
         offset += len(text) + 1

@@ -14,6 +14,14 @@ use Shift+Enter to put "第1条（目的）" and its text, or items (1) and (2),
 and clause detection reads a marker at the start of a block. Only the first piece keeps
 the paragraph's number.
 
+Footnotes and endnotes are read after the body, as blocks of their own. An embedded
+document (`w:altChunk`) is not read: W134 says so and topics cannot be called absent.
+Text a reader cannot see — hidden (`w:vanish`), white without shading, or 1 pt and
+smaller — is read, marked in `Block.hidden` and warned about (W132): the engine never
+takes it as the only evidence. A part the package links to outside the file (styles,
+comments) is never fetched (W133). A Strict Open XML package is read through its
+transitional twin (`docx_strict`).
+
 Headers and footers go to `RawDocument.headers`, never into the body. Pages are known only
 when Word recorded where it laid them out (`w:lastRenderedPageBreak`); then hard page breaks
 count too, and two breaks with no text between them count once. Without rendered breaks
@@ -26,18 +34,24 @@ import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from docx.oxml import parse_xml
+
 from clausecheck.errors import InputError
 from clausecheck.model import RawDocument, Source, Warning
 from clausecheck.parsers import ReadOptions, assemble
 from clausecheck.parsers.docx_numbering import NumberingCounter, NumberingDefinitions
 from clausecheck.parsers.docx_revisions import read_revisions, rejected_copy
 from clausecheck.parsers.docx_safety import check_archive
+from clausecheck.parsers.docx_strict import is_strict, transitional_copy
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
 RT_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+RT_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+RT_ENDNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes"
 WORD_MAIN_CONTENT_TYPES = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
     "application/vnd.ms-word.document.macroEnabled.main+xml",
@@ -59,6 +73,10 @@ TXBX_CONTENT = _w("txbxContent")
 LAST_RENDERED_PAGE_BREAK = _w("lastRenderedPageBreak")
 ALTERNATE_CONTENT, MC_CHOICE, MC_FALLBACK = "{%s}AlternateContent" % MC_NS, "{%s}Choice" % MC_NS, "{%s}Fallback" % MC_NS
 VAL = _w("val")
+R, ALT_CHUNK = _w("r"), _w("altChunk")
+# Notes Word writes itself to draw the line above the notes: not text of the contract.
+_NOTE_SEPARATORS = {"separator", "continuationSeparator", "continuationNotice"}
+HIDDEN_MAX_HALF_POINTS = 2  # w:sz is in half-points: 1 pt and smaller cannot be read on paper
 
 # Subtrees whose text is not part of the accepted document text (or not text at all).
 _SKIPPED = {DEL, MOVE_FROM, PPR, RPR, _w("delText"), _w("delInstrText"), _w("instrText"), MC_FALLBACK,
@@ -72,6 +90,12 @@ _REFERENCE_ORDER = {"first": 0, "default": 1, "even": 2}
 
 # libxml2 messages for its own safety limits (element depth, entity amplification).
 _PARSER_LIMITS = ("Excessive depth", "amplification", "xmlParserMaxDepth")
+# libxml2 refuses one text node over 10 MB: the file is too large, not damaged.
+_SIZE_LIMITS = ("huge text node", "Text node too long", "Huge input lookup", "xmlSAX2Characters")
+
+class _HiddenPiece(str):
+    """Text of a run the reader cannot see (see `_run_is_hidden`): still text, but marked."""
+
 
 _PAGE_BREAK = object()  # marks a page break among a paragraph's text pieces
 _LINE_BREAK = object()  # marks a line break: the paragraph is split there
@@ -95,10 +119,12 @@ def parse(path: Path, source: Source, options: ReadOptions) -> RawDocument:
     styles = _read_styles(document)
     numbering = _read_numbering(document, styles)
     reader = _BodyReader(styles, numbering, pages_known=_has(body, LAST_RENDERED_PAGE_BREAK))
+    reader.hidden_styles = _hidden_styles(document)
     header_parts = _header_parts(document)
     try:
         reader.read_container(rejected_copy(body) if options.changes == "original" else body, in_table=False)
         reader.flush()
+        _read_notes(document, styles, reader.pieces)
         headers = _header_texts(header_parts, styles)
     except RecursionError:
         # lxml caps element depth, but tables nested in text boxes in tables still recurse here.
@@ -111,6 +137,7 @@ def parse(path: Path, source: Source, options: ReadOptions) -> RawDocument:
     comments = _comment_count(document, body)
     if comments:
         warnings.append(Warning("W107", f"{comments} comment(s) in the document were ignored"))
+    warnings.extend(_unread_content_warnings(document, body, reader.pieces))
 
     characters = sum(len(piece["text"]) for piece in reader.pieces)
     if characters > options.max_chars:
@@ -138,13 +165,16 @@ def _open(path: Path):
     for content_type in WORD_MAIN_CONTENT_TYPES:
         PartFactory.part_type_for.setdefault(content_type, DocumentPart)
     try:
-        part = Package.open(str(path)).main_document_part
+        package = transitional_copy(path) if is_strict(path) else str(path)
+        part = Package.open(package).main_document_part
     except PackageNotFoundError as exc:
         raise InputError(f"not a readable Word package: {exc}", code="E105", path=str(path)) from None
     except (KeyError, ValueError, AttributeError, SyntaxError, zipfile.BadZipFile) as exc:
         # lxml's XMLSyntaxError is a SyntaxError; a missing part is a KeyError.
         if any(limit in str(exc) for limit in _PARSER_LIMITS):
             raise InputError(f"unsafe XML refused by the parser's limits: {exc}", code="E110", path=str(path)) from None
+        if any(limit in str(exc) for limit in _SIZE_LIMITS):
+            raise InputError(f"a piece of text in the document is too large to read ({exc})", code="E109", path=str(path)) from None
         raise InputError(f"the Word document is damaged: {type(exc).__name__}: {exc}", code="E105", path=str(path)) from None
     if part.content_type not in WORD_MAIN_CONTENT_TYPES or not isinstance(part, DocumentPart):
         raise InputError(f"the package's main part is not a Word document ({part.content_type})", code="E103", path=str(path))
@@ -174,7 +204,10 @@ def _read_styles(document) -> dict[str, StyleInfo]:
     from docx.styles import BabelFish
 
     styles: dict[str, StyleInfo] = {}
-    for style in document.styles.element.iter(_w("style")):
+    part = _related_part(document.part, RT_STYLES)
+    if part is None or not hasattr(part, "element"):
+        return styles  # no styles part, or one outside the file (never fetched: W133)
+    for style in part.element.iter(_w("style")):
         if style.get(_w("type")) not in (None, "paragraph", "numbering"):
             continue
         style_id = style.get(_w("styleId"))
@@ -195,7 +228,7 @@ def _read_styles(document) -> dict[str, StyleInfo]:
             ilvl=int(ilvl) if ilvl and ilvl.isdigit() else None,
             outline_level=int(outline) if outline and outline.isdigit() else None,
         )
-    default = next((s.get(_w("styleId")) for s in document.styles.element.iter(_w("style"))
+    default = next((s.get(_w("styleId")) for s in part.element.iter(_w("style"))
                     if s.get(_w("type")) == "paragraph" and s.get(_w("default")) in ("1", "true", "on")), None)
     if default and default in styles:
         styles[""] = styles[default]  # paragraphs without w:pStyle use the default style
@@ -233,6 +266,8 @@ class _BodyReader:
         self.page_pending = False
         self.pieces: list[dict] = []
         self.carried_text = ""  # text of a paragraph whose mark was deleted: joins the next one
+        self.shaded_cells = 0  # open table cells with a fill: white text on them is visible
+        self.hidden_styles: frozenset[str] = frozenset()  # style ids that hide their text (w:vanish)
 
     def read_container(self, container, in_table: bool) -> None:
         for child in container:
@@ -261,7 +296,10 @@ class _BodyReader:
                 cell_properties = cell.find(TCPR)
                 if cell_properties is not None and _continues_merge(cell_properties):
                     continue  # merged cells are read once, from the cell that starts the merge
+                shaded = _has_fill(cell_properties)
+                self.shaded_cells += shaded
                 self.read_container(cell, in_table=True)
+                self.shaded_cells -= shaded
 
     def read_paragraph(self, paragraph, in_table: bool) -> None:
         properties = paragraph.find(PPR)
@@ -270,25 +308,30 @@ class _BodyReader:
         if _switched_on(properties, "pageBreakBefore"):
             self._page_break()
         text_boxes: list = []
-        segments = self._segments(paragraph, text_boxes)
+        segments = self._segments(paragraph, text_boxes, shaded=bool(self.shaded_cells) or _has_fill(properties),
+                                  paragraph_hidden=style_id in self.hidden_styles)
         mark = properties.find(RPR) if properties is not None else None
         mark_deleted = mark is not None and (mark.find(DEL) is not None or mark.find(MOVE_FROM) is not None)
         if mark_deleted:
             # Accepting the deletion of a paragraph mark joins this text to the next paragraph.
-            self.carried_text += "".join(text for text, _page in segments)
+            self.carried_text += "".join(text for text, _page, _hidden in segments)
             for box in text_boxes:
                 self.read_container(box, in_table)
             return
         if self.carried_text:
             first_page = segments[0][1] if segments else self._current_page()
-            segments = [(self.carried_text + (segments[0][0] if segments else ""), first_page)] + segments[1:]
+            carried = len(self.carried_text)
+            first_hidden = tuple((start + carried, end + carried) for start, end in segments[0][2]) if segments else ()
+            segments = [(self.carried_text + (segments[0][0] if segments else ""), first_page, first_hidden)] + segments[1:]
             self.carried_text = ""
         label = self._number(properties, style_id, style)
         kind, level = self._kind(properties, style_id, style, label, in_table)
         number = label.label if label is not None else None
-        for position, (text, page) in enumerate(segments):
+        for position, (text, page, hidden) in enumerate(segments):
+            stripped = text.strip()
             self.pieces.append({
-                "text": text.strip(),
+                "text": stripped,
+                "hidden": _shift_spans(hidden, len(text) - len(text.lstrip()), len(stripped)),
                 "kind": kind,
                 "page": page,
                 "number": number if position == 0 else None,
@@ -368,27 +411,37 @@ class _BodyReader:
             return "list_item", list_level
         return "paragraph", None
 
-    def _segments(self, paragraph, text_boxes: list) -> list[tuple[str, int | None]]:
-        """The paragraph's accepted text, split at line breaks, each piece with its page."""
+    def _segments(self, paragraph, text_boxes: list, shaded: bool, paragraph_hidden: bool = False) -> list[tuple[str, int | None, tuple[tuple[int, int], ...]]]:
+        """The paragraph's accepted text, split at line breaks, each piece with its page and
+        the spans of its hidden text (`shaded`: the paragraph has a fill behind it;
+        `paragraph_hidden`: its style hides its text)."""
         pieces: list = []
-        _collect(paragraph, pieces, text_boxes)
-        segments: list[tuple[str, int | None]] = []
+        _collect(paragraph, pieces, text_boxes, shaded, (self.hidden_styles, paragraph_hidden))
+        segments: list[tuple[str, int | None, tuple[tuple[int, int], ...]]] = []
         current: list[str] = []
+        hidden: list[tuple[int, int]] = []
+        length = 0
         current_page = None
         for piece in pieces:
             if piece is _PAGE_BREAK:
                 self._page_break()
             elif piece is _LINE_BREAK:
                 if current:
-                    segments.append(("".join(current), current_page))
-                current, current_page = [], None
+                    segments.append(("".join(current), current_page, tuple(hidden)))
+                current, hidden, length, current_page = [], [], 0, None
             else:
                 if piece.strip() and current_page is None:
                     current_page = self._current_page()
+                if isinstance(piece, _HiddenPiece) and piece.strip():
+                    if hidden and hidden[-1][1] == length:
+                        hidden[-1] = (hidden[-1][0], length + len(piece))  # one span for adjoining runs
+                    else:
+                        hidden.append((length, length + len(piece)))
                 current.append(piece)
+                length += len(piece)
         if current:
-            segments.append(("".join(current), current_page))
-        return [(text, page) for text, page in segments if text.strip()]
+            segments.append(("".join(current), current_page, tuple(hidden)))
+        return [segment for segment in segments if segment[0].strip()]
 
     def _page_break(self) -> None:
         self.page_pending = True
@@ -427,13 +480,17 @@ def _continues_merge(cell_properties) -> bool:
     return False
 
 
-def _collect(element, pieces: list, text_boxes: list) -> None:
+def _collect(element, pieces: list, text_boxes: list, shaded: bool = False, styles_hide: tuple[frozenset[str], bool] = (frozenset(), False)) -> None:
     """Text pieces of a paragraph's runs in order, with page and line break markers."""
     for child in element:
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIPPED:
             continue  # comments and processing instructions have no string tag
-        if tag == T:
+        if tag == R and (_run_is_hidden(child.find(RPR), shaded) or _style_hides(child.find(RPR), *styles_hide)):
+            run_pieces: list = []
+            _collect(child, run_pieces, text_boxes, shaded)
+            pieces.extend(_HiddenPiece(piece) if isinstance(piece, str) else piece for piece in run_pieces)
+        elif tag == T:
             pieces.append(child.text or "")
         elif tag == TAB:
             pieces.append("\t")
@@ -456,7 +513,113 @@ def _collect(element, pieces: list, text_boxes: list) -> None:
         elif tag == P:
             continue  # paragraphs nested in runs only occur inside text boxes (handled above)
         else:
-            _collect(child, pieces, text_boxes)
+            _collect(child, pieces, text_boxes, shaded, styles_hide)
+
+
+def _has_fill(properties) -> bool:
+    """True when paragraph or cell properties put a coloured fill behind the text."""
+    shading = properties.find(_w("shd")) if properties is not None else None
+    return shading is not None and (shading.get(_w("fill")) or "auto").upper() not in ("AUTO", "FFFFFF")
+
+
+def _run_is_hidden(properties, shaded: bool = False) -> bool:
+    """True for a run a reader of the page cannot see: hidden (w:vanish), white with no fill
+    behind it (run, paragraph or cell shading, highlight), or 1 pt and smaller. The run's
+    direct formatting is looked at, not its styles'."""
+    if properties is None:
+        return False
+    if _switched_on(properties, "vanish") or _switched_on(properties, "specVanish"):
+        return True
+    size = _child_val(properties, "sz")
+    if size and size.isdigit() and int(size) <= HIDDEN_MAX_HALF_POINTS:
+        return True
+    color = (_child_val(properties, "color") or "").upper()
+    if color == "FFFFFF" and not shaded:
+        shading = properties.find(_w("shd"))
+        fill = (shading.get(_w("fill")) or "auto").upper() if shading is not None else "AUTO"
+        highlight = _child_val(properties, "highlight") or "none"
+        return fill in ("AUTO", "FFFFFF") and highlight in ("none", "white")
+    return False
+
+
+def _style_hides(properties, hidden_styles: frozenset[str], paragraph_hidden: bool) -> bool:
+    """True when a run's character style, or else its paragraph's style, hides it (w:vanish)
+    and the run's own formatting does not say otherwise."""
+    if properties is not None and properties.find(_w("vanish")) is not None:
+        return False  # direct formatting wins: switched on, `_run_is_hidden` already said so
+    style = _child_val(properties, "rStyle")
+    return (style is not None and style in hidden_styles) or paragraph_hidden
+
+
+def _hidden_styles(document) -> frozenset[str]:
+    """Ids of the styles (character or paragraph) whose run properties, through `w:basedOn`,
+    switch w:vanish on: Word hides the text of every run that uses them."""
+    part = _related_part(document.part, RT_STYLES)
+    if part is None or not hasattr(part, "element"):
+        return frozenset()
+    own: dict[str, tuple[bool | None, str | None]] = {}
+    for style in part.element.iter(_w("style")):
+        style_id = style.get(_w("styleId"))
+        if style_id is None:
+            continue
+        run_properties = style.find(RPR)
+        vanish = run_properties.find(_w("vanish")) if run_properties is not None else None
+        based_on = style.find(_w("basedOn"))
+        own[style_id] = (None if vanish is None else _switched_on(run_properties, "vanish"), based_on.get(VAL) if based_on is not None else None)
+    hidden = set()
+    for style_id in own:
+        seen, current = set(), style_id
+        while current in own and current not in seen:  # the first style in the chain that says wins
+            seen.add(current)
+            vanish, based_on = own[current]
+            if vanish is not None:
+                if vanish:
+                    hidden.add(style_id)
+                break
+            current = based_on
+    return frozenset(hidden)
+
+
+def _shift_spans(spans: tuple[tuple[int, int], ...], shift: int, length: int) -> tuple[tuple[int, int], ...]:
+    """Spans moved left by `shift` (the white space stripped before the text), kept inside it."""
+    moved = ((max(start - shift, 0), min(end - shift, length)) for start, end in spans)
+    return tuple((start, end) for start, end in moved if end > start)
+
+
+def _read_notes(document, styles: dict[str, StyleInfo], pieces: list[dict]) -> None:
+    """Footnotes, then endnotes, appended after the body as paragraphs of their own."""
+    for reltype in (RT_FOOTNOTES, RT_ENDNOTES):
+        part = _related_part(document.part, reltype)
+        if part is None:
+            continue
+        element = part.element if hasattr(part, "element") else parse_xml(part.blob)
+        reader = _BodyReader(styles, None, pages_known=False)
+        reader.hidden_styles = _hidden_styles(document)
+        for note in element:
+            if note.tag in (_w("footnote"), _w("endnote")) and note.get(_w("type")) not in _NOTE_SEPARATORS:
+                reader.read_container(note, in_table=False)
+        reader.flush()
+        pieces.extend(reader.pieces)
+
+
+def _unread_content_warnings(document, body, pieces: list[dict]) -> list[Warning]:
+    """W132 hidden text read, W133 parts outside the file, W134 embedded documents not read."""
+    warnings = []
+    hidden = sum(end - start for piece in pieces for start, end in piece.get("hidden", ()))
+    if hidden:
+        warnings.append(Warning("W132", f"{hidden:,} character(s) of hidden text (hidden, white or 1 pt and smaller) were read but are never the only evidence of a finding"))
+    external = sorted({rel.reltype.rsplit("/", 1)[-1] for rel in document.part.rels.values()
+                       if rel.is_external and rel.reltype.rsplit("/", 1)[-1] in _TEXT_PART_TYPES})
+    if external:
+        warnings.append(Warning("W133", f"the document links to part(s) outside the file ({', '.join(external)}): never fetched, read without them"))
+    chunks = _count(body, (ALT_CHUNK,))
+    if chunks:
+        warnings.append(Warning("W134", f"{chunks} embedded document(s) (altChunk) were not read: their text is missing from this review"))
+    return warnings
+
+
+# Relationship types whose parts hold text or its formatting (a linked image or hyperlink is normal).
+_TEXT_PART_TYPES = {"styles", "comments", "numbering", "footnotes", "endnotes", "header", "footer", "subDocument", "aFChunk", "settings", "glossaryDocument"}
 
 
 def _symbol(element) -> str:

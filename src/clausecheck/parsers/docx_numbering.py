@@ -20,6 +20,12 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = "{%s}" % W_NS
 
 MAX_LEVELS = 9
+# Word's own dialog stops start values at 32767; a file can say 2600000000, and an
+# upperLetter label of that value is the letter repeated 100 million times (5 GB from a
+# 36 KB file). Counters are kept in Word's range and labels are cut to a label's length.
+MAX_COUNTER = 32767
+MAX_LETTER_REPEAT = 10  # "AAAAAAAAAA" (value 235); beyond that the value is written in digits
+MAX_LABEL_CHARS = 64
 
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 KANJI_DIGITS = "〇一二三四五六七八九"
@@ -64,6 +70,11 @@ def _int(value: str | None, default: int | None = None) -> int | None:
         return default
 
 
+def _counter(value: int) -> int:
+    """A start value kept in Word's range (see MAX_COUNTER)."""
+    return min(max(value, 0), MAX_COUNTER)
+
+
 def _roman(value: int) -> str:
     if value <= 0 or value >= 4000:
         return str(value)
@@ -77,7 +88,7 @@ def _roman(value: int) -> str:
 
 def _letters(value: int) -> str:
     # Word goes a..z, then aa..zz, then aaa: the letter repeats, it does not carry.
-    if value <= 0:
+    if value <= 0 or (value - 1) // 26 >= MAX_LETTER_REPEAT:
         return str(value)
     return chr(ord("A") + (value - 1) % 26) * ((value - 1) // 26 + 1)
 
@@ -181,7 +192,7 @@ def format_number(value: int, number_format: str) -> str:
     if fmt in _CYCLED_FORMATS:
         return _cycle(_CYCLED_FORMATS[fmt], value)
     if fmt == "chicago":
-        return CHICAGO[(value - 1) % 4] * ((value - 1) // 4 + 1) if value > 0 else str(value)
+        return CHICAGO[(value - 1) % 4] * ((value - 1) // 4 + 1) if 0 < value and (value - 1) // 4 < MAX_LETTER_REPEAT else str(value)
     if fmt == "hex":
         return format(value, "X")
     return str(value)
@@ -206,7 +217,7 @@ class Level:
 def _parse_level(lvl) -> Level:
     legal = lvl.find(_w("isLgl"))
     return Level(
-        start=_int(_val(lvl, "start"), 1) or 0,
+        start=_counter(_int(_val(lvl, "start"), 1) or 0),
         number_format=_val(lvl, "numFmt") or "decimal",
         text=_val(lvl, "lvlText"),
         restart=_int(_val(lvl, "lvlRestart")),
@@ -266,7 +277,7 @@ class NumberingDefinitions:
                 ilvl = _int(override.get(_w("ilvl")), 0)
                 start = _int(_val(override, "startOverride"))
                 if start is not None:
-                    start_overrides[ilvl] = start
+                    start_overrides[ilvl] = _counter(start)
                 lvl = override.find(_w("lvl"))
                 if lvl is not None:
                     level_overrides[ilvl] = _parse_level(lvl)
@@ -356,7 +367,7 @@ class NumberingCounter:
         if level.text is None:
             return None
         out = []
-        text = level.text
+        text = level.text[: MAX_LABEL_CHARS * 2]  # a longer template cannot give a label in bounds
         index = 0
         while index < len(text):
             ch = text[index]
@@ -374,5 +385,5 @@ class NumberingCounter:
                 continue
             out.append(ch)
             index += 1
-        label = "".join(out).strip()
+        label = "".join(out).strip()[:MAX_LABEL_CHARS]
         return label or None

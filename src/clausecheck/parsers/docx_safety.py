@@ -5,7 +5,12 @@ A .docx is a ZIP of XML parts. Three attacks matter for a reader:
   compression ratios and, while scanning, on the bytes that really come out);
 - XML entity expansion ("billion laughs") and external entities (`SYSTEM "file:///etc/passwd"`):
   Office never writes a DOCTYPE into a part, so any DOCTYPE or ENTITY declaration is refused;
-- archives with huge member counts.
+- archives with huge member counts, and two members of one name (which one a reader
+  takes differs between readers, so what was checked may not be what is read);
+- a DOCTYPE hidden in a part not named .xml: a part is vetted as XML when its name says so
+  or when `[Content_Types].xml` gives it an XML content type (what python-docx parses),
+  since the relationships may point anywhere. Images (an SVG may carry a DOCTYPE) are
+  never parsed as XML and are not vetted.
 Everything that fails here is `InputError` E110 (unsafe) or E105 (corrupt/truncated).
 """
 
@@ -37,11 +42,12 @@ def check_archive(path: Path, max_unzipped_bytes: int) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             _check_declared_sizes(members, max_unzipped_bytes, where)
+            xml_parts = _xml_content_type_parts(archive, members)
             inflated = 0
             for member in members:
                 if member.is_dir():
                     continue
-                inflated += _scan_member(archive, member, max_unzipped_bytes - inflated, where)
+                inflated += _scan_member(archive, member, max_unzipped_bytes - inflated, where, member.filename in xml_parts)
     except InputError:
         raise
     except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required"
@@ -55,6 +61,12 @@ def check_archive(path: Path, max_unzipped_bytes: int) -> None:
 def _check_declared_sizes(members: list[zipfile.ZipInfo], max_unzipped_bytes: int, where: str) -> None:
     if len(members) > MAX_MEMBERS:
         raise InputError(f"the archive has {len(members):,} members (more than {MAX_MEMBERS:,}): refused as unsafe", code="E110", path=where)
+    seen: set[str] = set()
+    for member in members:
+        name = member.filename.lower()  # Office part names are case-insensitive
+        if name in seen:
+            raise InputError(f"the archive holds two members named {member.filename}: damaged or tampered with", code="E105", path=where)
+        seen.add(name)
     total = sum(member.file_size for member in members)
     if total > max_unzipped_bytes:
         raise InputError(
@@ -72,13 +84,13 @@ def _check_declared_sizes(members: list[zipfile.ZipInfo], max_unzipped_bytes: in
             )
 
 
-def _scan_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int, where: str) -> int:
+def _scan_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int, where: str, declared_xml: bool = False) -> int:
     """Inflate one member (counting real bytes, not the declared ones) and vet XML parts.
 
     zipfile stops at the declared size and checks the CRC, so a member that lies about its
     size fails here as corrupt rather than inflating without bound.
     """
-    is_xml = member.filename.lower().endswith(XML_SUFFIXES)
+    is_xml = declared_xml or member.filename.lower().endswith(XML_SUFFIXES)
     inflated = 0
     chunks: list[bytes] = []
     with archive.open(member) as stream:
@@ -108,6 +120,47 @@ def _refuse_declarations(data: bytes, name: str, where: str) -> None:
                 code="E110",
                 path=where,
             )
+
+
+# Linear on hostile bytes: an entry is a few hundred bytes, a name starts after a non-word byte.
+_RE_CONTENT_TYPE_ENTRY = re.compile(rb"<(Override|Default)\b([^>]{0,4096})>")
+_RE_ATTRIBUTE = re.compile(rb"""(?<!\w)(\w++)\s*+=\s*+["']([^"']*)["']""")
+MAX_CONTENT_TYPES_BYTES = 1024 * 1024  # a real one is a few KB
+
+
+def _is_xml_content_type(content_type: str) -> bool:
+    content_type = content_type.lower()
+    return not content_type.startswith("image/") and (content_type.endswith("+xml") or content_type in ("application/xml", "text/xml"))
+
+
+def _xml_content_type_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> set[str]:
+    """Members `[Content_Types].xml` declares as XML, by part name or by extension.
+
+    Read with a regex, not an XML parser: it has not been vetted yet (it is vetted as .xml
+    like any other part afterwards).
+    """
+    try:
+        info = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        return set()
+    if info.file_size > MAX_CONTENT_TYPES_BYTES:
+        return set()  # vetted by name only; python-docx refuses such a package anyway
+    overrides: dict[str, bool] = {}
+    defaults: dict[str, bool] = {}
+    for kind, attributes in _RE_CONTENT_TYPE_ENTRY.findall(archive.read(info)):
+        values = {key.decode("ascii", "replace"): value.decode("utf-8", "replace") for key, value in _RE_ATTRIBUTE.findall(attributes)}
+        is_xml = _is_xml_content_type(values.get("ContentType", ""))
+        if kind == b"Override" and "PartName" in values:
+            overrides[values["PartName"].lstrip("/").lower()] = is_xml
+        elif kind == b"Default" and "Extension" in values:
+            defaults[values["Extension"].lower()] = is_xml
+    declared = set()
+    for member in members:
+        name = member.filename.lower()
+        extension = name.rsplit(".", 1)[-1] if "." in name.rsplit("/", 1)[-1] else ""
+        if overrides.get(name, defaults.get(extension, False)):
+            declared.add(member.filename)
+    return declared
 
 
 def _as_text(data: bytes) -> str:

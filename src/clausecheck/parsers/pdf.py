@@ -95,9 +95,9 @@ _JA_PARAGRAPH_NUMBER = re.compile(r"^[0-9０-９]{1,2}(?=[\u3040-\u30ff\u3400-\u
 # A line ending with one of these words wrapped inside a cross-reference ("Section\n5.2").
 _REFERENCE_WORDS = re.compile(r"(?:\b(?:Sections?|Articles?|Clauses?|[Pp]aragraphs?|[Ss]ubsections?|Schedules?|Exhibits?)|第)$")
 _SENTENCE_END = re.compile(r"[.。:;：；!?！？][\"”’」』)）]*$")
-_HYPHENATED = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
+_HYPHENATED = re.compile(r"(?<![A-Za-z])[A-Za-z]++(?:-[A-Za-z]++)+")
 _WORD = re.compile(r"[A-Za-z]+")
-_TRAILING_FRAGMENT = re.compile(r"([A-Za-z]+)-$")
+_TRAILING_FRAGMENT = re.compile(r"(?<![A-Za-z])([A-Za-z]++)-$")
 _LEADING_WORD = re.compile(r"^([A-Za-z]+)")
 # Prefixes contracts write with a hyphen; a line-end hyphen after one of them is kept.
 HYPHEN_PREFIXES = frozenset({"non", "self", "co", "ex", "quasi", "cross", "anti", "multi", "semi", "third", "well"})

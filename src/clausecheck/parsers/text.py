@@ -1,7 +1,11 @@
 """Plain text and Markdown: detect the encoding, split into paragraphs, strip Markdown marks.
 
 Encodings are detected with charset-normalizer (UTF-8 with or without BOM, UTF-16,
-CP932/Shift_JIS, EUC-JP are all common in Japanese files). Markdown heading marks and
+CP932/Shift_JIS, EUC-JP are all common in Japanese files). Three are told apart before it,
+because each also passes for UTF-8 or is never rejected: ISO-2022-JP (7-bit, with escape
+sequences: old Japanese e-mail), UTF-16 without a BOM (NUL bytes on every other byte of
+English text) and UTF-16 whose BOM is followed by binary data. Decoded text that is not
+made of the scripts contracts are written in is refused (E111), never read as garbage. Markdown heading marks and
 emphasis are removed so that `## 第1条（目的）` and `**Section 2.**` read as clause headings;
 nested ordered lists get their full number (1.2) as the block number.
 
@@ -22,13 +26,24 @@ from clausecheck.model import RawDocument, Source, Warning
 from clausecheck.parsers import ReadOptions, assemble
 
 # Japanese legacy encodings charset-normalizer may name; all are read as their superset.
+# ISO-2022-JP switches to JIS X 0208 / 0212 with these escape sequences.
+_ISO2022_JP_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b$(D", b"\x1b$(Q", b"\x1b$(O")
+_ISO2022_JP_CODECS = ("iso2022_jp", "iso2022_jp_ext", "iso2022_jp_2", "iso2022_jp_2004")
+# Blocks of the scripts a contract is written in (Latin, CJK, kana, Hangul, Cyrillic, Greek,
+# punctuation and symbols). Random bytes decoded as UTF-16 fall there about half the time.
+_TEXT_BLOCKS = (
+    (0x0009, 0x000D), (0x0020, 0x007E), (0x00A0, 0x052F), (0x0590, 0x06FF), (0x0E00, 0x0E7F), (0x1E00, 0x1FFF),
+    (0x2000, 0x2BFF), (0x3000, 0x30FF), (0x3190, 0x33FF), (0x4E00, 0x9FFF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF),
+    (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x1F000, 0x1FAFF),
+)
+MIN_TEXT_SHARE = 0.85
 _LEGACY_JA = {"cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213", "euc_jp", "euc_jis_2004", "euc_jisx0213", "iso2022_jp"}
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _MD_LIST = re.compile(r"^\s*[-*+]\s+(?=\S)")
 _MD_RULE = re.compile(r"^\s*([-*_]\s*){3,}$")
-_MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_TABLE_SEP = re.compile(r"^\s*+(?:\|\s*+)?:?-{3,}+:?\s*+(?:\|\s*+:?-{3,}+:?\s*+)*(?:\|\s*+)?$")
 _MD_HTML_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s+[\w:-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*\s*/?>")
 # An ordered list item: its indent says how deep it is nested ("    1." under "1." is 1.1).
 _MD_ORDERED = re.compile(r"^([ \t]*)(\d{1,3}|[a-zA-Z])[.)][ \t]+(?=\S)")
@@ -55,10 +70,10 @@ _INLINE_CLAUSE_START = re.compile(
 )
 _LONG_LINE = 1500
 _BREAK_BEFORE_NUMBER = re.compile(
-    r"[ \t\u3000]{3,}(?=(?:\d{1,2}(?:\.\d{1,2}){0,3}\.|ARTICLE\s|Article\s|SECTION\s|Section\s|\([a-z]{1,3}\)|\([A-Z]\)|\(\d{1,2}\))[ \t]+\S)"
+    r"(?<![ \t\u3000])[ \t\u3000]{3,}+(?=(?:\d{1,2}(?:\.\d{1,2}){0,3}\.|ARTICLE\s|Article\s|SECTION\s|Section\s|\([a-z]{1,3}\)|\([A-Z]\)|\(\d{1,2}\))[ \t]+\S)"
 )
 # The same footer glued to the end of a short line: "… omissions.   Source: ACME INC, 10-Q, 11/1/2019".
-_TRAILING_FOOTER = re.compile(r"[ \t]{2,}(?:\d{1,3}[ \t]{2,})?(Source:\s.{2,120}?,\s*[\w/()\-. ]{1,20},\s*\d{1,2}/\d{1,2}/\d{2,4})\s*$")
+_TRAILING_FOOTER = re.compile(r"(?<![ \t])[ \t]{2,}+(?:\d{1,3}[ \t]{2,}+)?(Source:\s.{2,120}?,\s{0,20}+[\w/()\-. ]{1,20},\s*+\d{1,2}/\d{1,2}/\d{2,4})\s*+$")
 
 
 def is_page_furniture(line: str) -> bool:
@@ -71,6 +86,15 @@ def decode(data: bytes, path: str = "") -> tuple[str, str]:
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return data.decode(name, errors="replace"), name
+    iso2022 = _decode_iso2022_jp(data)
+    if iso2022 is not None:
+        return iso2022
+    bomless = _bomless_utf16(data)
+    if bomless is not None:
+        try:
+            return data.decode(bomless), bomless
+        except UnicodeDecodeError:
+            raise InputError(f"the file looks like {bomless.upper()} text without a byte order mark, but does not decode as it", code="E111", path=path) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -89,13 +113,55 @@ def decode(data: bytes, path: str = "") -> tuple[str, str]:
     return text, encoding
 
 
+def _decode_iso2022_jp(data: bytes) -> tuple[str, str] | None:
+    """ISO-2022-JP text, which is 7-bit and so also valid UTF-8; None when it is not that."""
+    head = data[:65536]
+    if b"\x1b" not in head or not any(escape in head for escape in _ISO2022_JP_ESCAPES) or any(byte >= 0x80 for byte in head):
+        return None
+    for name in _ISO2022_JP_CODECS:
+        try:
+            return data.decode(name), name
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """`utf-16-le` or `utf-16-be` when the bytes are UTF-16 of mostly Latin text without a BOM.
+
+    Latin characters in UTF-16 have a NUL byte on the same side of every pair; UTF-8 and the
+    legacy encodings have no NUL bytes in text at all.
+    """
+    head = data[:65536]
+    pairs = len(head) // 2
+    if pairs < 8:
+        return None
+    even_nul = head[0::2].count(0) / pairs
+    odd_nul = head[1::2].count(0) / pairs
+    if odd_nul > 0.3 and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul > 0.3 and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _in_text_blocks(ch: str) -> bool:
+    code = ord(ch)
+    return any(low <= code <= high for low, high in _TEXT_BLOCKS)
+
+
 def looks_binary(text: str) -> bool:
-    """True when decoded text is mostly control characters or replacement marks."""
+    """True when decoded text is mostly control characters or replacement marks, or is not
+    made of the scripts contracts are written in (binary data decoded as UTF-16)."""
     sample = text[:20000]
     if not sample:
         return False
     bad = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\n\r\t\f"))
-    return bad / len(sample) > 0.05
+    if bad / len(sample) > 0.05:
+        return True
+    if sample.isascii():
+        return False
+    return sum(1 for ch in sample if _in_text_blocks(ch)) / len(sample) < MIN_TEXT_SHARE
 
 
 def strip_markdown(line: str) -> tuple[str, str]:

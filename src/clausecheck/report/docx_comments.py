@@ -181,7 +181,17 @@ def open_original(report: Report):
     original = Path(source.path).read_bytes()
     if hashlib.sha256(original).hexdigest() != source.sha256:
         raise RuntimeCheckError("the file changed while it was being checked; check it again", path=source.path)
-    document = docx.Document(io.BytesIO(original))
+    try:
+        document = docx.Document(io.BytesIO(original))
+    except (ValueError, KeyError) as exc:
+        # python-docx writes only .docx: a .docm, a template or a Strict package is read for
+        # the review, but a commented copy of it cannot be written.
+        raise InputError(
+            f"--format docx writes comments into a Word Document (.docx) only, and this file is another kind ({exc}); "
+            "use --format html, md or json, or save it as a Word Document",
+            code="E103",
+            path=source.path,
+        ) from None
     blocks = docx_blocks(document)
     if not blocks:
         raise InputError("the Word file has no text to comment on", code="E102", path=source.path)

@@ -26,10 +26,10 @@ from clausecheck.structure.numbering import Marker, find_marker
 TOP_STYLES = ("ja-chapter", "en-article", "ja-article", "dec1", "schedule")
 _RE_JA_HEADING_LINE = re.compile(r"^[（(【〔]([^（）()【】〔〕]{1,30})[）)】〕]$")
 _RE_JA_INLINE_HEADING = re.compile(r"^[（(【〔]([^（）()【】〔〕]{1,30})[）)】〕][\s　]*")
-_RE_TOC_LINE = re.compile(r"(\.{4,}|…{2,}|・{4,}|\t)\s*\d{1,3}\s*$")
+_RE_TOC_LINE = re.compile(r"(?:(?<!\.)\.{4,}+|(?<!…)…{2,}+|(?<!・)・{4,}+|(?<!\s) *+\t)\s*+\d{1,3}\s*+$")
 _RE_TOC_TITLE = re.compile(r"^(TABLE OF CONTENTS|Table of Contents|CONTENTS|Contents|INDEX|目\s*次)\b")
 # A line of a contents list: short, and ends with a page number ("Section 2.1 Licence 5").
-_RE_TOC_ENTRY = re.compile(r"\D\s+(\d{1,3}|[ivxlc]{1,6})\s*$")
+_RE_TOC_ENTRY = re.compile(r"(?:(?<=[^\s\d])\s++|(?<![^\d])\s{2,}+)(\d{1,3}|[ivxlc]{1,6})\s*+$")
 _RE_RECITAL = re.compile(r"^(WHEREAS|Whereas|RECITALS?|Recitals?|BACKGROUND|WITNESSETH)\b")
 _RE_SIGNATURE = re.compile(
     r"^(IN WITNESS WHEREOF|In Witness Whereof|In witness whereof|本契約(の)?締結の証として|以上の(合意の)?証として|(上記|本)契約の成立を証するため|署名欄"

@@ -54,7 +54,7 @@ _RE_EN_DATE = re.compile(
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})",
     re.IGNORECASE,
 )
-_RE_JA_DATE = re.compile(r"((?:令和|平成|昭和|西暦)?\s*[0-9０-９元〇一二三四五六七八九十●○]{1,4}\s*年\s*[0-9０-９〇一二三四五六七八九十●○]{1,3}\s*月\s*[0-9０-９〇一二三四五六七八九十●○]{1,3}\s*日)")
+_RE_JA_DATE = re.compile(r"((?:令和|平成|昭和|西暦)?(?<!\s)\s*+[0-9０-９元〇一二三四五六七八九十●○]{1,4}\s*+年\s*[0-9０-９〇一二三四五六七八九十●○]{1,3}\s*+月\s*[0-9０-９〇一二三四五六七八九十●○]{1,3}\s*+日)")
 
 
 # A line that ends by naming the document: 秘密保持契約書（新素材）, Bonterms Cloud Terms (Version 1.0).
@@ -104,20 +104,20 @@ _RE_EN_ALIAS = re.compile(
     r"(?:[^()\"“”]{0,20}?[\"“”]([^\"“”()]{1,60}?)[\"“”])?[^()]{0,30}?\)"
 )
 # `, hereinafter referred to as "Company",` without parentheses.
-_RE_EN_ALIAS_BARE = re.compile(r",?\s*(?:hereinafter|hereafter)\s+(?:referred\s+to\s+as|called|known\s+as)\s+(?:the\s+)?[\"“]([^\"”]{1,60})[\"”]")
+_RE_EN_ALIAS_BARE = re.compile(r",?(?<!\s)\s*+(?:hereinafter|hereafter)\s++(?:referred\s+to\s+as|called|known\s+as)\s+(?:the\s+)?[\"“]([^\"”]{1,60})[\"”]")
 # Where the list of parties starts in an English preamble.
 _RE_EN_BETWEEN = re.compile(r"\b(?:by\s+and\s+(?:between|among)|between|among|by)\b[\s:]*", re.IGNORECASE)
 # The end of a party's name: its description (", a Delaware corporation"), address or role.
 _RE_NAME_END = re.compile(
-    r",\s*(?=[a-z(]|(?:a|an|the)\s|with\s|having\s|whose\s|located\s|organi[sz]ed\s|incorporated\s|acting\s|doing\s|on\s+behalf)"
-    r"|\s+\(|\s+(?:a|an)\s+(?:[A-Z][a-z]+\s+)?(?:corporation|company|limited|partnership|division|subsidiary)\b"
-    r"|,?\s+(?:having|with\s+(?:its|a)|whose|located|organi[sz]ed|incorporated|acting|on\s+behalf)\b"
-    r"|,\s*\d|\s+c/o\b"
+    r",\s*+(?=[a-z(]|(?:a|an|the)\s|with\s|having\s|whose\s|located\s|organi[sz]ed\s|incorporated\s|acting\s|doing\s|on\s+behalf)"
+    r"|(?<!\s)\s++\(|(?<!\s)\s++(?:a|an)\s++(?:[A-Z][a-z]+\s++)?(?:corporation|company|limited|partnership|division|subsidiary)\b"
+    r"|,?(?<!\s)\s++(?:having|with\s+(?:its|a)|whose|located|organi[sz]ed|incorporated|acting|on\s+behalf)\b"
+    r"|,\s*+\d|(?<!\s)\s++c/o\b"
 )
 _RE_ORG_NAME = re.compile(
-    r"((?:[A-Z0-9][\w&.'’\-/]*[ \t]+){0,7}?(?:[A-Z0-9][\w&.'’\-/]*,?[ \t]+)?"
+    r"((?:[A-Z0-9][\w&.'’\-/]{0,40}+[ \t]++){0,7}?(?:[A-Z0-9][\w&.'’\-/]{0,40}+,?[ \t]++)?"
     r"(?:Inc\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Limited|Corporation|Corp\.?|Company|Co\.|GmbH|AG|S\.A\.?|N\.V\.|B\.V\.|plc|PLC|L\.P\.|LP|LLP)"
-    r"|(?:[A-Z0-9][A-Z0-9&.'’\-/]*,?[ \t]+){0,7}?(?:INC\.?|INCORPORATED|LLC|LTD\.?|LIMITED|CORPORATION|CORP\.?|COMPANY|CO\.|PLC|L\.P\.))(?![\w])"
+    r"|(?:[A-Z0-9][A-Z0-9&.'’\-/]{0,40}+,?[ \t]++){0,7}?(?:INC\.?|INCORPORATED|LLC|LTD\.?|LIMITED|CORPORATION|CORP\.?|COMPANY|CO\.|PLC|L\.P\.))(?![\w])"
 )
 _RE_SIGNATURE_ORG = re.compile(r"^[ \t]*([A-Z][^\n:]{2,80}?(?:Inc\.?|INC\.?|LLC|Ltd\.?|LTD\.?|Limited|LIMITED|Corporation|CORPORATION|Corp\.?|CORP\.?|Company|COMPANY|Co\.|PLC|plc|GmbH|AG|S\.A\.|L\.P\.|LLP|N\.V\.|B\.V\.))\s*,?\s*$", re.MULTILINE)
 # 甲：株式会社X / 受領者（Receiving Party）: 名称 — a role letter or word opening a line.
