@@ -405,6 +405,12 @@ class Engine:
                 continue
             hits = outcome.finding_hits
             favours = None
+            statement_hits = [h for h in hits if h.statement is not None]
+            if statement_hits:
+                # Where a rule's statement and its regexes both read a sentence, the statement's
+                # reading of who acts is the one to trust; a regex hit elsewhere still counts.
+                read = {(h.unit.clause.start, _sentence_around(h.unit, h.start)) for h in statement_hits}
+                hits = statement_hits + [h for h in hits if h.statement is None and (h.unit.clause.start, _sentence_around(h.unit, h.start)) not in read]
             if rule.party is not None:
                 favoured = {h.favours for h in hits if h.favours}
                 mutual = MUTUAL in {h.subject for h in hits} or len(favoured) > 1
