@@ -36,6 +36,9 @@ REGEX_TIMEOUT_SECONDS = 0.05
 _EN_INFLECTIONS = frozenset(("", "e", "es", "s", "ed", "d", "ing", "ion", "ions", "ation", "ations", "ment", "ments", "ement", "ements", "al", "ly", "ally", "ity", "ities", "ies", "y", "ied"))
 _EN_PLURAL = frozenset(("", "s"))
 _EN_GAP = r"(?:\s+\S+){0,3}?\s+"
+# How far around its trigger word a gap cue is looked for (three words or twenty characters
+# of gap, the other parts, and room for the longest of them).
+_GAP_WINDOW = 120
 _JA_GAP = r"[^。]{0,20}?"
 
 
@@ -135,14 +138,15 @@ class CompiledLexicon:
         else:
             folded, to_original = text, None
         found: list[Cue] = []
-        gaps_to_try: set[int] = set()
+        gaps_to_try: dict[int, list[int]] = {}  # gap pattern → where its trigger word ends
         if self.automaton is not None:
             english = self.language == "en"
             length = len(folded)
             triggers = self._gap_triggers
             for end_index, (key, targets) in self.automaton.iter(folded):
                 if key in triggers:
-                    gaps_to_try.update(triggers[key])
+                    for position in triggers[key]:
+                        gaps_to_try.setdefault(position, []).append(end_index + 1)
                     if not targets:
                         continue
                 start = end_index - len(key) + 1
@@ -170,8 +174,14 @@ class CompiledLexicon:
             feature, value, parts, pattern = self.gap_patterns[position]
             if not all(part in folded for part in parts):
                 continue
-            for m in pattern.finditer(folded, timeout=REGEX_TIMEOUT_SECONDS):
-                found.append(Cue(feature, value, m.start(), m.end()))
+            # A gap cue spans a few words: look for it only around where its trigger word is.
+            seen: set[tuple[int, int]] = set()
+            for trigger_end in gaps_to_try[position]:
+                window_start, window_end = max(0, trigger_end - _GAP_WINDOW), min(len(folded), trigger_end + _GAP_WINDOW)
+                for m in pattern.finditer(folded, window_start, window_end, timeout=REGEX_TIMEOUT_SECONDS):
+                    if (m.start(), m.end()) not in seen:
+                        seen.add((m.start(), m.end()))
+                        found.append(Cue(feature, value, m.start(), m.end()))
         for feature, value, pattern in self.regexes:
             try:
                 for m in pattern.finditer(folded, timeout=REGEX_TIMEOUT_SECONDS):
