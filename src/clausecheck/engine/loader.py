@@ -19,7 +19,7 @@ import yaml
 from clausecheck.engine import schema, suggestions
 from clausecheck.engine.compiler import check_regex, check_token_pattern
 from clausecheck.engine.pack_limits import MAX_RULE_FILE_BYTES, PackTooLarge, PatternTally, check_yaml_size, count_patterns
-from clausecheck.engine.schema import LanguageBlock, PartySpec, Profile, QuantitySpec, Rule, StatementPattern
+from clausecheck.engine.schema import LanguageBlock, LintSpec, PartySpec, Profile, QuantitySpec, Rule, StatementPattern
 from clausecheck.errors import RuleError, RuleProblem
 from clausecheck.statements.lexicon import Lexicon, load_lexicon
 
@@ -289,7 +289,8 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
         problems.append(RuleProblem(file, _line(data, "scope"), "E203", f"`scope` must be one of {', '.join(schema.SCOPES)}"))
     applies_to = _str_list(path, data, "applies_to", problems) or ("all",)
 
-    needs_text = kind in ("require", "risk", "conditional")
+    lint = _parse_lint(path, data, kind, problems)
+    needs_text = kind in ("require", "risk", "conditional", "lint")
     title = _texts(path, data, "title", problems, required=needs_text)
     message = _texts(path, data, "message", problems, required=needs_text)
     why = _texts(path, data, "why", problems, required=False)
@@ -367,6 +368,7 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
         in_definitions=bool(data.get("in_definitions", False)),
         max_evidence=int(data.get("max_evidence", 3)),
         topic_evidence=bool(data.get("topic_evidence", True)),
+        lint=lint,
         disabled=disabled,
         path=file,
         line=getattr(data, "line", 1),
@@ -432,6 +434,33 @@ def _feature_values(path: Path, owner, problems: list[RuleProblem], lexicon: Lex
         if key not in schema.STATEMENT_FEATURES and key not in schema.WHEN_KEYS:
             problems.append(RuleProblem(str(path), _line(owner, key), "E202", f"unknown statement feature {key!r}"))
     return tuple(out)
+
+
+def _parse_lint(path: Path, data, kind, problems: list[RuleProblem]) -> LintSpec | None:
+    """The `lint:` block: required for `kind: lint`, refused elsewhere."""
+    file = str(path)
+    spec = data.get("lint")
+    if kind != "lint":
+        if spec is not None:
+            problems.append(RuleProblem(file, _line(data, "lint"), "E202", "`lint` is only for rules of `kind: lint`"))
+        return None
+    if data.get("topic") != schema.LINT_TOPIC:
+        problems.append(RuleProblem(file, _line(data, "topic"), "E208", f"a lint rule has `topic: {schema.LINT_TOPIC}`"))
+    if not isinstance(spec, dict):
+        problems.append(RuleProblem(file, _line(data, "lint") if "lint" in data else getattr(data, "line", 1), "E203", f"a lint rule needs `lint: {{check: ...}}` (one of {', '.join(schema.LINT_CHECKS)})"))
+        return None
+    for key in spec:
+        if key not in schema.LINT_KEYS:
+            problems.append(RuleProblem(file, _line(spec, key), "E202", f"unknown key {key!r} in `lint`"))
+    check = spec.get("check")
+    if check not in schema.LINT_CHECKS:
+        problems.append(RuleProblem(file, _line(spec, "check"), "E203", f"`lint.check` must be one of {', '.join(schema.LINT_CHECKS)} (got {check!r})"))
+    after = spec.get("after")
+    if after is not None:
+        after = str(after)
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", after):
+            problems.append(RuleProblem(file, _line(spec, "after"), "E203", "`lint.after` must be a date written YYYY-MM-DD"))
+    return LintSpec(str(check), after)
 
 
 def _parse_language_block(path: Path, block, lang: str, problems: list[RuleProblem], parent, kind, shared: dict) -> LanguageBlock | None:

@@ -22,6 +22,7 @@ from clausecheck.engine.budget import CURRENT_BUDGET, RegexBudget, context_key
 from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage, backtracking_is_bounded, compile_folded, compile_regex, compile_rules, expand_placeholders, matches_folded
 from clausecheck.engine.contract_type import detect_contract_type
 from clausecheck.engine.hidden import HiddenText
+from clausecheck.engine.lint import lint_findings, unfinished_warnings
 from clausecheck.engine.loader import RulePack
 from clausecheck.engine.parties import MUTUAL, PartyIndex, build_index, resolve_party, subject_of, with_conventional_parties
 from clausecheck.engine.schema import TOPICS, LanguageBlock, Rule, StatementPattern
@@ -120,7 +121,8 @@ class Engine:
     def compiled(self, language: str, only: frozenset[str] | None = None) -> CompiledLanguage:
         key = (language, only)
         if key not in self._compiled:
-            rules = [r for r in self.pack.active() if only is None or r.id in only]
+            # Lint rules are run by engine/lint.py over the whole document, not by the matchers.
+            rules = [r for r in self.pack.active() if (only is None or r.id in only) and r.kind != "lint"]
             self._compiled[key] = compile_rules(rules, language)
         return self._compiled[key]
 
@@ -175,6 +177,9 @@ class Engine:
         unreadable = document.unreadable
         topics = self._topics(document, outcomes, unreadable)
         findings = self._findings(document, outcomes, topics, contract_type, perspective, memo_language, options, unreadable)
+        lint_rules = [r for r in self.pack.active() if r.kind == "lint" and (options.only_rules is None or r.id in options.only_rules)]
+        findings += lint_findings(document, lint_rules, memo_language, first_id=len(findings) + 1)
+        warnings.extend(unfinished_warnings(findings, memo_language))
         one_sidedness: dict[str, dict[str, int]] = {}
         for finding in findings:
             if finding.favours:
@@ -368,7 +373,7 @@ class Engine:
         for rule_id, outcome in outcomes.items():
             for hit in outcome.topic_hits:
                 by_topic.setdefault(hit.rule.topic, []).append(hit)
-        all_topics = list(TOPICS) + sorted({r.topic for r in self.pack.active()} - set(TOPICS))
+        all_topics = list(TOPICS) + sorted({r.topic for r in self.pack.active() if r.kind != "lint"} - set(TOPICS))
         topics: dict[str, TopicResult] = {}
         for topic in all_topics:
             hits = by_topic.get(topic, [])
