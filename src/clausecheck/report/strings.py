@@ -71,6 +71,7 @@ STRINGS = {
         "ask_for_neutral": "Suggested change", "about": "About this review", "notes_count": "In your favour",
         "one_sided_party_note": "Findings whose wording favours each party.",
         "warning_texts": {},
+        "verdict_names": {"negotiate": "Negotiate before signing", "questions": "Points worth a question", "clear": "No issue found"},
         "you": "you", "them": "the other side", "no_parties": "No parties recognised",
         "types": {"nda": "Non-disclosure agreement", "poc": "Proof of concept (PoC)", "joint_development": "Joint development", "license": "Licence", "outsourcing": "Outsourcing / services", "services": "Services", "partnership": "Business partnership", "distribution": "Distribution", "other": "Other"},
     },
@@ -115,6 +116,7 @@ STRINGS = {
         "no_change_needed": "自社に有利な条項です。修正を求める必要はありません。", "questions_neutral": "協議・確認すべき点",
         "ask_for_neutral": "修正案", "about": "レビューの前提", "notes_count": "自社に有利",
         "one_sided_party_note": "各当事者に有利な文言の指摘件数。",
+        "verdict_names": {"negotiate": "署名前に交渉が必要", "questions": "確認したい点あり", "clear": "論点なし"},
         "warning_texts": {
             "W101": "変更履歴があります。すべての変更を承諾した状態の本文として読み取りました。",
             "W102": "一部の頁で文字化けまたは欠落した文字があります。",

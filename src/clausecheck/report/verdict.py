@@ -37,22 +37,26 @@ def issues_of(report: Report) -> list[Finding]:
     return [f for f in report.findings if f.kind in ("risk", "missing") and f.severity != "info"]
 
 
+def level_of(findings) -> str:
+    """negotiate | questions | clear, from (kind, severity) pairs: the report's findings or a JSON line's."""
+    issues = [(kind, severity) for kind, severity in findings if kind in ("risk", "missing") and severity != "info"]
+    if any(severity == "high" for _, severity in issues):
+        return "negotiate"
+    return "questions" if issues else "clear"
+
+
 def verdict_of(report: Report, strings: dict) -> Verdict:
     issues = issues_of(report)
     high = sum(1 for f in issues if f.severity == "high")
     points = sum(1 for f in issues if f.severity in ("medium", "low"))
+    level = level_of((f.kind, f.severity) for f in report.findings)
     lint = sum(1 for f in report.findings if f.kind == "lint")
     notes = sum(1 for f in report.findings if f.kind == "note")
     warnings = tuple(report.warnings) + tuple(report.document.warnings)
     unfinished = any(w.code == UNFINISHED_CODE for w in warnings)
     unreadable = any(w.code in UNREADABLE_CODES for w in warnings)
     unread_pages = tuple(sorted({page for w in warnings if w.code in UNREADABLE_CODES for page in w.pages}))
-    if high:
-        level, text = "negotiate", strings["verdict_negotiate"].format(n=high)
-    elif points:
-        level, text = "questions", strings["verdict_questions"].format(n=points)
-    else:
-        level, text = "clear", strings["verdict_clear"]
+    text = {"negotiate": strings["verdict_negotiate"].format(n=high), "questions": strings["verdict_questions"].format(n=points)}.get(level, strings["verdict_clear"])
     extras = []
     if lint:
         extras.append(strings["verdict_lint"].format(n=lint))
