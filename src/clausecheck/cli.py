@@ -13,7 +13,7 @@ from clausecheck import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITY_CHOICES = ("high", "medium", "low")
-TYPE_CHOICES = ("auto", "nda", "poc", "joint_development", "license", "outsourcing", "services", "partnership", "distribution", "other")
+TYPE_CHOICES = ("auto", "nda", "poc", "joint_development", "license", "contributor_licence", "outsourcing", "task_outsourcing", "services", "terms_of_service", "partnership", "distribution", "agency", "other")
 
 
 class Failure(click.ClickException):

@@ -19,7 +19,7 @@ import yaml
 from clausecheck.engine import schema, suggestions
 from clausecheck.engine.compiler import check_regex, check_token_pattern
 from clausecheck.engine.pack_limits import MAX_RULE_FILE_BYTES, PackTooLarge, PatternTally, check_yaml_size, count_patterns
-from clausecheck.engine.schema import LanguageBlock, LintSpec, PartySpec, Profile, QuantitySpec, Rule, StatementPattern
+from clausecheck.engine.schema import Condition, LanguageBlock, LintSpec, PartySpec, Profile, QuantitySpec, Rule, StatementPattern
 from clausecheck.errors import RuleError, RuleProblem
 from clausecheck.statements.lexicon import Lexicon, load_lexicon
 
@@ -503,6 +503,9 @@ def _parse_language_block(path: Path, block, lang: str, problems: list[RuleProbl
 def _parse_profiles(path: Path, data, problems: list[RuleProblem]) -> dict[str, Profile]:
     file = str(path)
     types = data.get("types") if isinstance(data, dict) else None
+    for key in data if isinstance(data, dict) else ():
+        if key not in ("types", "conditions"):  # `conditions`: shared YAML anchors only
+            problems.append(RuleProblem(file, _line(data, key), "E202", f"unknown key {key!r} in profiles.yaml (use `types`, `conditions`)"))
     if not isinstance(types, dict):
         problems.append(RuleProblem(file, 1, "E203", "profiles.yaml needs a `types:` mapping"))
         return {}
@@ -512,7 +515,7 @@ def _parse_profiles(path: Path, data, problems: list[RuleProblem]) -> dict[str, 
             problems.append(RuleProblem(file, _line(types, type_id), "E203", f"profile {type_id!r} must be a mapping"))
             continue
         for key in spec:
-            if key not in {"names", "title", "body", "requires", "missing_severity"}:
+            if key not in {"names", "title", "body", "requires", "missing_severity", "requires_when"}:
                 problems.append(RuleProblem(file, _line(spec, key), "E202", f"unknown key {key!r} in profile {type_id!r}"))
         requires = _str_list(path, spec, "requires", problems)
         for topic in requires:
@@ -531,8 +534,44 @@ def _parse_profiles(path: Path, data, problems: list[RuleProblem]) -> dict[str, 
         for topic, value in severity.items():
             if value not in schema.SEVERITIES:
                 problems.append(RuleProblem(file, _line(spec, "missing_severity"), "E203", f"missing_severity for {topic!r} must be a severity"))
-        profiles[str(type_id)] = Profile(str(type_id), dict(names), title, body, requires, severity)
+        conditions = _parse_conditions(path, spec, type_id, requires, problems)
+        profiles[str(type_id)] = Profile(str(type_id), dict(names), title, body, requires, severity, conditions)
     return profiles
+
+
+def _parse_conditions(path: Path, spec, type_id, requires: tuple[str, ...], problems: list[RuleProblem]) -> dict[str, Condition]:
+    """`requires_when: {topic: {text: {en, ja}, topics: [...], unless: {en, ja}}}`: elements the deal may need."""
+    file = str(path)
+    raw = spec.get("requires_when") or {}
+    if not isinstance(raw, dict):
+        problems.append(RuleProblem(file, _line(spec, "requires_when"), "E203", f"`requires_when` of profile {type_id!r} must map topics to conditions"))
+        return {}
+    conditions: dict[str, Condition] = {}
+    for topic, condition in raw.items():
+        line = _line(raw, topic)
+        if topic not in schema.TOPICS:
+            problems.append(RuleProblem(file, line, "E208", f"profile {type_id!r}: `requires_when` names unknown topic {topic!r}"))
+            continue
+        if topic in requires:
+            problems.append(RuleProblem(file, line, "E203", f"profile {type_id!r}: {topic!r} is in `requires` and in `requires_when`; keep one"))
+        if not isinstance(condition, dict) or not condition or set(condition) - {"text", "topics", "unless"}:
+            problems.append(RuleProblem(file, line, "E203", f"profile {type_id!r}: the condition for {topic!r} takes `text`, `topics` and `unless`"))
+            continue
+        patterns = {}
+        for key in ("text", "unless"):
+            block = condition.get(key) or {}
+            patterns[key] = {lang: _str_list(path, block, lang, problems) for lang in schema.LANGUAGES if isinstance(block, dict)}
+            for lang, values in patterns[key].items():
+                for value in values:
+                    error = check_regex(value, lang)
+                    if error:
+                        problems.append(RuleProblem(file, line, "E206", f"invalid regular expression {value!r}: {error}"))
+        topics = _str_list(path, condition, "topics", problems)
+        for name in topics:
+            if name not in schema.TOPICS:
+                problems.append(RuleProblem(file, line, "E208", f"profile {type_id!r}: condition names unknown topic {name!r}"))
+        conditions[str(topic)] = Condition(patterns["text"], topics, patterns["unless"])
+    return conditions
 
 
 def _expand_shared(path: Path, block, key: str, lang: str, values: tuple[str, ...], shared: dict, problems: list[RuleProblem]) -> tuple[str, ...]:

@@ -26,6 +26,7 @@ from clausecheck.engine.lint import lint_findings, unfinished_warnings
 from clausecheck.engine.loader import RulePack
 from clausecheck.engine.parties import MUTUAL, PartyIndex, build_index, resolve_party, subject_of, with_conventional_parties
 from clausecheck.engine.schema import TOPICS, LanguageBlock, Rule, StatementPattern
+from clausecheck.engine.profiles import required_elements
 from clausecheck.lang import NormalisedText, normalise, pipeline, split_for_tokeniser
 from clausecheck.statements import Statement, statements_of
 from clausecheck.statements.extract import FEATURE_SPAN, MAX_STATEMENT_CHARS
@@ -387,7 +388,7 @@ class Engine:
 
     def _findings(self, document, outcomes, topics, contract_type, perspective, language, options, unreadable) -> list[Finding]:
         profile = self.pack.profiles.get(contract_type.id)
-        required = set(profile.requires) if profile else set()
+        required = required_elements(profile, document, topics)
         drafts: list[tuple[int, int, dict]] = []
         for rule in self.pack.active():
             if options.only_rules is not None and rule.id not in options.only_rules:

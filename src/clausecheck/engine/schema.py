@@ -165,6 +165,18 @@ class Rule:
         return values.get(language) or values.get("en") or values.get("ja") or ""
 
 
+@dataclass(frozen=True)
+class Condition:
+    """When a profile's element is required: the deal shows it needs one (see engine/profiles.py).
+
+    Required when any `text` pattern is found in the document or any of `topics` is present
+    (either is enough; with neither given, always), and no `unless` pattern is found."""
+
+    text: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    topics: tuple[str, ...] = ()
+    unless: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
 @dataclass
 class Profile:
     """A contract type: how to recognise it and which required elements it must contain."""
@@ -175,3 +187,4 @@ class Profile:
     body: dict[str, tuple[str, ...]]
     requires: tuple[str, ...]
     missing_severity: dict[str, str] = field(default_factory=dict)
+    requires_when: dict[str, Condition] = field(default_factory=dict)

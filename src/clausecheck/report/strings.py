@@ -73,7 +73,8 @@ STRINGS = {
         "warning_texts": {},
         "verdict_names": {"negotiate": "Negotiate before signing", "questions": "Points worth a question", "clear": "No issue found"},
         "you": "you", "them": "the other side", "no_parties": "No parties recognised",
-        "types": {"nda": "Non-disclosure agreement", "poc": "Proof of concept (PoC)", "joint_development": "Joint development", "license": "Licence", "outsourcing": "Outsourcing / services", "services": "Services", "partnership": "Business partnership", "distribution": "Distribution", "other": "Other"},
+        "types": {"nda": "Non-disclosure agreement", "poc": "Proof of concept (PoC)", "joint_development": "Joint development", "license": "Licence", "outsourcing": "Outsourcing / services", "services": "Services", "partnership": "Business partnership", "distribution": "Distribution", "other": "Other",
+                  "contributor_licence": "Contributor licence agreement", "task_outsourcing": "Outsourcing of tasks (delivery, labour)", "terms_of_service": "Terms of service", "agency": "Agency"},
     },
     "ja": {
         "language": "ja",
@@ -130,6 +131,7 @@ STRINGS = {
             "W210": "ルールの正規表現が時間内に終わらず、スキップされました。",
         },
         "you": "自社", "them": "相手方", "no_parties": "当事者を認識できませんでした",
-        "types": {"nda": "秘密保持契約", "poc": "技術検証（PoC）契約", "joint_development": "共同研究開発契約", "license": "ライセンス契約", "outsourcing": "業務委託契約", "services": "役務提供契約", "partnership": "業務提携契約", "distribution": "販売代理店契約", "other": "その他"},
+        "types": {"nda": "秘密保持契約", "poc": "技術検証（PoC）契約", "joint_development": "共同研究開発契約", "license": "ライセンス契約", "outsourcing": "業務委託契約", "services": "役務提供契約", "partnership": "業務提携契約", "distribution": "販売店契約", "other": "その他",
+                  "contributor_licence": "コントリビューター・ライセンス契約", "task_outsourcing": "役務型の業務委託（配送・作業）", "terms_of_service": "利用規約", "agency": "代理店契約"},
     },
 }
