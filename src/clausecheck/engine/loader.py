@@ -19,6 +19,7 @@ import yaml
 from clausecheck.engine import schema, suggestions
 from clausecheck.engine.compiler import check_regex, check_token_pattern
 from clausecheck.engine.pack_limits import MAX_RULE_FILE_BYTES, PackTooLarge, PatternTally, check_yaml_size, count_patterns
+from clausecheck.engine.references import ReferenceForms
 from clausecheck.engine.schema import Condition, LanguageBlock, LintSpec, PartySpec, Profile, QuantitySpec, Rule, StatementPattern
 from clausecheck.errors import RuleError, RuleProblem
 from clausecheck.statements.lexicon import Lexicon, load_lexicon
@@ -26,8 +27,9 @@ from clausecheck.statements.lexicon import Lexicon, load_lexicon
 PROFILES_FILE = "profiles.yaml"
 PARTIES_FILE = "parties.yaml"
 PATTERNS_FILE = "patterns.yaml"  # lists of regexes that several rules share, used as '@name'
+REFERENCES_FILE = "references.yaml"  # English forms of the references rules cite
 RULE_SUFFIXES = (".yaml", ".yml")
-RESERVED_FILES = {PROFILES_FILE, PARTIES_FILE, PATTERNS_FILE, suggestions.SUGGESTIONS_FILE}
+RESERVED_FILES = {PROFILES_FILE, PARTIES_FILE, PATTERNS_FILE, suggestions.SUGGESTIONS_FILE, REFERENCES_FILE}
 LEXICON_DIR = "lexicon"  # rules/lexicon/<feature>.yaml: the cue words of statement features
 _RE_LIST_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -105,6 +107,7 @@ class RulePack:
     version: str
     sources: list[str] = field(default_factory=list)
     lexicon: Lexicon = field(default_factory=lambda: Lexicon({}))
+    reference_forms: ReferenceForms = field(default_factory=ReferenceForms)
 
     def active(self) -> list[Rule]:
         return [rule for rule in self.rules.values() if not rule.disabled]
@@ -127,11 +130,14 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
     tally = PatternTally()
     lexicon_entries: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
     lexicon_labels: dict = {}
+    reference_forms = ReferenceForms()
     for directory, _origin in dirs:
         if (directory / PATTERNS_FILE).is_file():
             lists = _parse_shared_lists(directory / PATTERNS_FILE, problems)
             tally.add(sum(len(values) for by_language in lists.values() for values in by_language.values()))
             shared.update(lists)
+        if (directory / REFERENCES_FILE).is_file():
+            reference_forms = _parse_reference_forms(directory / REFERENCES_FILE, reference_forms, problems)
         if (directory / LEXICON_DIR).is_dir():
             # A user pack's lexicon adds values and cue words to the built-in one.
             lexicon_problems: list = []
@@ -164,7 +170,7 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
     if problems:
         raise RuleError(f"{len(problems)} problem(s) in rule packs", problems=problems)
     version = f"{len(rules)}r-{digest.hexdigest()[:12]}"
-    return RulePack(rules, profiles, party_words, version, [str(d) for d, _ in dirs], lexicon)
+    return RulePack(rules, profiles, party_words, version, [str(d) for d, _ in dirs], lexicon, reference_forms)
 
 
 def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest, shared: dict, tally: PatternTally, lexicon: Lexicon | None = None):
@@ -181,7 +187,7 @@ def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest
     for path in files:
         digest.update(path.relative_to(directory).as_posix().encode())
         digest.update(path.read_bytes())
-        if path.name in (PATTERNS_FILE, suggestions.SUGGESTIONS_FILE):
+        if path.name in (PATTERNS_FILE, suggestions.SUGGESTIONS_FILE, REFERENCES_FILE):
             continue  # read by load_rules before / after the rules
         data = load_yaml(path, problems)
         if data is None:
@@ -615,6 +621,37 @@ def _parse_shared_lists(path: Path, problems: list[RuleProblem]) -> dict[str, di
                     problems.append(RuleProblem(str(path), _line(by_language, lang), "E206", f"invalid regular expression in {name!r} ({lang}) {value!r}: {error}"))
             lists[name][lang] = values
     return lists
+
+
+def _parse_reference_forms(path: Path, base: ReferenceForms, problems: list[RuleProblem]) -> ReferenceForms:
+    """references.yaml: `<lang>: {original: form}` and `<lang>_patterns: [[regex, replacement]]`; a later pack adds to earlier ones."""
+    data = load_yaml(path, problems)
+    if data is None:
+        return base
+    if not isinstance(data, dict):
+        problems.append(RuleProblem(str(path), 1, "E203", f"{REFERENCES_FILE} must map languages to phrases"))
+        return base
+    phrases = {lang: dict(pairs) for lang, pairs in base.phrases.items()}
+    patterns = {lang: list(pairs) for lang, pairs in base.patterns.items()}
+    for key, value in data.items():
+        language, _, kind = str(key).partition("_")
+        if language not in schema.LANGUAGES or kind not in ("", "patterns"):
+            problems.append(RuleProblem(str(path), _line(data, key), "E202", f"unknown key {key!r} (use en, ja, en_patterns, ja_patterns)"))
+            continue
+        if kind == "" and isinstance(value, dict):
+            phrases.setdefault(language, {}).update({str(k): str(v) for k, v in value.items()})
+        elif kind == "patterns" and isinstance(value, list) and all(isinstance(p, list) and len(p) == 2 for p in value):
+            for regex_text, replacement in value:
+                try:
+                    re.compile(str(regex_text))
+                except re.error as exc:
+                    problems.append(RuleProblem(str(path), _line(data, key), "E206", f"invalid regular expression {regex_text!r}: {exc}"))
+                    continue
+                patterns.setdefault(language, []).append((str(regex_text), str(replacement)))
+        else:
+            problems.append(RuleProblem(str(path), _line(data, key), "E203", f"`{key}` must be a mapping of phrases or a list of [regex, replacement] pairs"))
+    ordered = {lang: tuple(sorted(pairs.items(), key=lambda item: -len(item[0]))) for lang, pairs in phrases.items()}
+    return ReferenceForms(ordered, {lang: tuple(pairs) for lang, pairs in patterns.items()})
 
 
 def _parse_party_words(path: Path, data, problems: list[RuleProblem]) -> dict:

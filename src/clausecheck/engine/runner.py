@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import regex
@@ -27,6 +27,7 @@ from clausecheck.engine.loader import RulePack
 from clausecheck.engine.parties import MUTUAL, PartyIndex, build_index, resolve_party, subject_of, with_conventional_parties
 from clausecheck.engine.schema import TOPICS, LanguageBlock, Rule, StatementPattern
 from clausecheck.engine.profiles import required_elements
+from clausecheck.engine.references import localise_all
 from clausecheck.lang import NormalisedText, normalise, pipeline, split_for_tokeniser
 from clausecheck.statements import Statement, statements_of
 from clausecheck.statements.extract import FEATURE_SPAN, MAX_STATEMENT_CHARS
@@ -181,6 +182,7 @@ class Engine:
         lint_rules = [r for r in self.pack.active() if r.kind == "lint" and (options.only_rules is None or r.id in options.only_rules)]
         findings += lint_findings(document, lint_rules, memo_language, first_id=len(findings) + 1)
         warnings.extend(unfinished_warnings(findings, memo_language))
+        findings = [replace(f, references=localise_all(f.references, memo_language, self.pack.reference_forms)) for f in findings]
         one_sidedness: dict[str, dict[str, int]] = {}
         for finding in findings:
             if finding.favours:
