@@ -272,6 +272,12 @@ def finding_view(report: Report, finding: Finding, index: ClauseIndex, strings: 
     }
 
 
+def _neutral_point(finding: dict, strings: dict) -> str:
+    if finding["favours"]:
+        return f"{finding['title']} ({strings['favours']}: {finding['favours']})"
+    return finding["title"]
+
+
 def outline_of(report: Report, index: ClauseIndex, findings: list[dict]) -> list[OutlineEntry]:
     touching: dict[str, list[tuple[str, str]]] = {}
     for finding in findings:
@@ -312,9 +318,12 @@ def context(report: Report, review_date: str | None = None) -> dict:
     questions, seen = [], set()
     for severity in SEVERITIES:
         for finding in findings:
-            if finding["id"] in issue_ids and finding["severity"] == severity and finding["question"] and finding["question"] not in seen:
-                seen.add(finding["question"])
-                questions.append({"text": finding["question"], "finding": finding["id"], "severity": severity})
+            # A rule's question is asked from one side ("can we keep the IP?"): a neutral
+            # review lists the point itself and whom it favours instead.
+            text = finding["question"] if report.perspective else _neutral_point(finding, strings)
+            if finding["id"] in issue_ids and finding["severity"] == severity and text and text not in seen:
+                seen.add(text)
+                questions.append({"text": text, "finding": finding["id"], "severity": severity})
     parties = [
         {"id": p.id, "names": list(p.names), "aliases": list(p.aliases), "role": p.role, "is_you": p.id == report.perspective}
         for p in document.parties
