@@ -440,13 +440,27 @@ def check_term_unused(context: _Context, rule: Rule, block: LanguageBlock) -> li
         seen.add(term)
         if block.unless and _any(block.unless, term, context.language, full=True):
             continue
-        pattern = re.escape(term)
-        if context.language == "en":
-            pattern = rf"(?<![A-Za-z]){pattern}(?:s|es)?(?![A-Za-z])"
-        uses = [m.start() for m in re.finditer(pattern, text) if not _is_defining(m.start(), normalised.origin[m.start()], term, text, context, block)]
-        if not uses:
+        if not _used(term, text, normalised, context, block):
             places.append(_term_place(document.text, definition, term))
     return places
+
+
+def _used(term: str, text: str, normalised: NormalisedText, context: _Context, block: LanguageBlock) -> bool:
+    """Whether `term` occurs anywhere but where it is defined (the first such use is enough).
+
+    English terms are whole words (a plural counts: Deliverables for Deliverable)."""
+    whole_words = context.language == "en"
+    at = text.find(term)
+    while at >= 0:
+        end = at + len(term)
+        if whole_words:
+            tail = text[end:end + 2]
+            end += 2 if tail == "es" else 1 if tail[:1] == "s" else 0
+        bounded = not whole_words or ((at == 0 or not text[at - 1].isalpha()) and (end >= len(text) or not text[end].isalpha()))
+        if bounded and not _is_defining(at, normalised.origin[at], term, text, context, block):
+            return True
+        at = text.find(term, at + 1)
+    return False
 
 
 def _is_defining(offset: int, original_offset: int, term: str, text: str, context: _Context, block: LanguageBlock) -> bool:
