@@ -26,6 +26,10 @@ QUOTE_MAX_CHARS = 300
 DETAILS_SHOWN = 6
 MIN_ARTICLES_FOR_REFERENCES = 3  # fewer numbered articles: an extract, not a contract
 MIN_DEFINITIONS_FOR_TERMS = 3  # a document that barely defines terms has no convention to break
+# More undefined candidates than this: the contract capitalises (or writes 本…) for other
+# reasons than defined terms, and every candidate would be noise (EDGAR filings: up to 140).
+MAX_UNDEFINED_TERMS = 6
+MIN_USES_UNDEFINED = 2
 UNFINISHED_RULES = frozenset({"placeholder-left", "clause-title-only"})  # findings that make W108
 _SENTENCE_END = re.compile(r"[。．.!?！？;；]\s|[。！？]|\n")
 _JA_UNITS_BIG = (("億", 10**8), ("万", 10**4))
@@ -273,7 +277,7 @@ class _Defined:
     end: int
 
 
-_RE_PLAUSIBLE_TERM = re.compile(r"^(?=.*[^\W\d_])[^()（）\\:：<>\[\]{}]+$")
+_RE_PLAUSIBLE_TERM = re.compile(r"^(?=.*[^\W\d_])[^()（）\\:：<>\[\]{}\n\u00ad]+$")
 
 
 def _definitions(context: _Context, patterns: tuple[str, ...], headings: tuple[str, ...]) -> list[_Defined]:
@@ -372,10 +376,10 @@ def check_term_undefined(context: _Context, rule: Rule, block: LanguageBlock) ->
             continue
         start, end = context.original_span(unit, m.start("term") if m.groupdict().get("term") else m.start(), m.end("term") if m.groupdict().get("term") else m.end())
         uses.setdefault(term, []).append(Place(start, end, term))
-    places = []
-    for term, found in uses.items():
-        places.append(found[0])
-    return sorted(places, key=lambda p: p.start)
+    repeated = [found for found in uses.values() if len(found) >= MIN_USES_UNDEFINED]
+    if len(repeated) > MAX_UNDEFINED_TERMS:
+        return []
+    return sorted((found[0] for found in repeated), key=lambda p: p.start)
 
 
 def check_term_defined_twice(context: _Context, rule: Rule, block: LanguageBlock) -> list[Place]:
