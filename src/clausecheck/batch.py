@@ -372,7 +372,8 @@ def index_html(results: list[StoredResult], memo_language: str | None, total: in
 
     from clausecheck import __version__
     from clausecheck.report.render import quoted_html
-    from clausecheck.report.strings import TOPIC_NAMES
+    from clausecheck.report.strings import STRINGS, TOPIC_NAMES
+    from clausecheck.report.verdict import level_of
 
     language = memo_language if memo_language in ("en", "ja") else _majority_language(results)
     environment = jinja2.Environment(
@@ -403,12 +404,15 @@ def index_html(results: list[StoredResult], memo_language: str | None, total: in
             "low": sum(1 for f in risks if f["severity"] == "low"),
             "missing": line["summary"]["missing"],
             "deviations": deviations(line),
+            "verdict": level_of((f["kind"], f["severity"]) for f in line["findings"]),
         })
     html = environment.get_template("index.html.j2").render(
         lang=language,
         rows=rows,
         failures=failures,
         elements=[(e, TOPIC_NAMES[language][e]) for e in INDEX_ELEMENTS],
+        type_names=STRINGS[language]["types"],
+        verdict_names=STRINGS[language]["verdict_names"],
         total=total,
         done=len(results),
         interrupted=interrupted,

@@ -13,7 +13,7 @@ from clausecheck import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITY_CHOICES = ("high", "medium", "low")
-TYPE_CHOICES = ("auto", "nda", "poc", "joint_development", "license", "outsourcing", "services", "partnership", "distribution", "other")
+TYPE_CHOICES = ("auto", "nda", "poc", "joint_development", "license", "contributor_licence", "outsourcing", "task_outsourcing", "services", "terms_of_service", "partnership", "distribution", "agency", "other")
 
 
 class Failure(click.ClickException):
@@ -89,13 +89,13 @@ def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_s
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--party", metavar="ALIAS", help="Your side, as the contract names it (乙, Licensee, Acme KK).")
 @click.option("--lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Contract language.")
 @click.option("--type", "contract_type", type=click.Choice(TYPE_CHOICES), default="auto", show_default=True, help="Contract type (decides the required elements).")
 @click.option("--memo-lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Language of the memo.")
 @click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False, exists=True), help="Extra rule pack folder (adds, overrides or disables rules). Repeatable.")
-@click.option("--format", "output_format", type=click.Choice(["html", "json", "md", "docx"]), default="html", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["html", "json", "md", "docx", "sarif"]), default="html", show_default=True, help="sarif: SARIF 2.1.0 for code-scanning tools.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (one input) or folder (several). Default: stdout for json/md, FILE.memo.html for html.")
 @click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), default=None, help="Exit 1 when a finding at or above this severity is found.")
 @click.option("--password", help="Password of an encrypted PDF.")
@@ -115,6 +115,7 @@ def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_forma
       clausecheck check draft.docx --format docx -o draft.reviewed.docx
       clausecheck check *.pdf --fail-on high -o memos/
       clausecheck check draft.docx --format docx --redline -o draft.redline.docx
+      clausecheck check contract.pdf --format sarif -o contract.sarif
     """
     debug = ctx.obj["debug"]
     if redline and output_format != "docx":
@@ -124,9 +125,13 @@ def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_forma
     from clausecheck.pipeline import check_file
     from clausecheck.report.output import write_report
 
+    folders = [path for path in files if path.is_dir()]
+    if folders:
+        raise Failure(f"[E101] {folders[0]}: is a folder; use `clausecheck batch {folders[0]}` to check every contract in it")
     settings = _settings(rules, lang, party, contract_type, memo_lang, password, max_size, changes, ocr=ocr)
     worst = -1
     errors = 0
+    written: set[Path] = set()
     for path in files:
         try:
             report = check_file(path, settings)
@@ -137,7 +142,7 @@ def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_forma
                 click.echo(f"clausecheck: [E113] {path}: --party {party!r} matches no party of this contract (its parties: {sides})", err=True)
                 errors += 1
                 continue
-            destination = write_report(report, output_format, output, several=len(files) > 1, redline=redline)
+            destination = write_report(report, output_format, output, several=len(files) > 1, redline=redline, taken=written)
         except ClausecheckError as error:
             if len(files) == 1:
                 _fail(error, debug)

@@ -109,6 +109,7 @@ CODES = {
     "W105": "invisible or direction-changing characters removed before matching",
     "W106": "legacy encoding detected",
     "W107": "comments in the document were ignored",
+    "W108": "the document looks unfinished (placeholders or title-only clauses): the review is of a draft",
     "W121": "hidden PDF text (invisible, white or off the page) read but never taken as the only evidence",
     "W122": "some PDF pages read with pdfplumber (glyphs the fast reader could not map)",
     "W123": "some PDF pages laid out in two columns, read column by column",

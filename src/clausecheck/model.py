@@ -12,7 +12,7 @@ from typing import Literal
 
 BlockKind = Literal["paragraph", "heading", "table_cell", "list_item"]
 Severity = Literal["high", "medium", "low", "info"]
-FindingKind = Literal["missing", "risk", "note"]
+FindingKind = Literal["missing", "risk", "note", "lint"]
 TopicStatus = Literal["present", "absent", "uncertain"]
 
 SEVERITY_ORDER: dict[str, int] = {"high": 3, "medium": 2, "low": 1, "info": 0}

@@ -19,15 +19,17 @@ import yaml
 from clausecheck.engine import schema, suggestions
 from clausecheck.engine.compiler import check_regex, check_token_pattern
 from clausecheck.engine.pack_limits import MAX_RULE_FILE_BYTES, PackTooLarge, PatternTally, check_yaml_size, count_patterns
-from clausecheck.engine.schema import LanguageBlock, PartySpec, Profile, QuantitySpec, Rule, StatementPattern
+from clausecheck.engine.references import ReferenceForms
+from clausecheck.engine.schema import Condition, LanguageBlock, LintSpec, PartySpec, Profile, QuantitySpec, Rule, StatementPattern
 from clausecheck.errors import RuleError, RuleProblem
 from clausecheck.statements.lexicon import Lexicon, load_lexicon
 
 PROFILES_FILE = "profiles.yaml"
 PARTIES_FILE = "parties.yaml"
 PATTERNS_FILE = "patterns.yaml"  # lists of regexes that several rules share, used as '@name'
+REFERENCES_FILE = "references.yaml"  # English forms of the references rules cite
 RULE_SUFFIXES = (".yaml", ".yml")
-RESERVED_FILES = {PROFILES_FILE, PARTIES_FILE, PATTERNS_FILE, suggestions.SUGGESTIONS_FILE}
+RESERVED_FILES = {PROFILES_FILE, PARTIES_FILE, PATTERNS_FILE, suggestions.SUGGESTIONS_FILE, REFERENCES_FILE}
 LEXICON_DIR = "lexicon"  # rules/lexicon/<feature>.yaml: the cue words of statement features
 _RE_LIST_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -105,6 +107,7 @@ class RulePack:
     version: str
     sources: list[str] = field(default_factory=list)
     lexicon: Lexicon = field(default_factory=lambda: Lexicon({}))
+    reference_forms: ReferenceForms = field(default_factory=ReferenceForms)
 
     def active(self) -> list[Rule]:
         return [rule for rule in self.rules.values() if not rule.disabled]
@@ -127,11 +130,14 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
     tally = PatternTally()
     lexicon_entries: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
     lexicon_labels: dict = {}
+    reference_forms = ReferenceForms()
     for directory, _origin in dirs:
         if (directory / PATTERNS_FILE).is_file():
             lists = _parse_shared_lists(directory / PATTERNS_FILE, problems)
             tally.add(sum(len(values) for by_language in lists.values() for values in by_language.values()))
             shared.update(lists)
+        if (directory / REFERENCES_FILE).is_file():
+            reference_forms = _parse_reference_forms(directory / REFERENCES_FILE, reference_forms, problems)
         if (directory / LEXICON_DIR).is_dir():
             # A user pack's lexicon adds values and cue words to the built-in one.
             lexicon_problems: list = []
@@ -164,7 +170,7 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
     if problems:
         raise RuleError(f"{len(problems)} problem(s) in rule packs", problems=problems)
     version = f"{len(rules)}r-{digest.hexdigest()[:12]}"
-    return RulePack(rules, profiles, party_words, version, [str(d) for d, _ in dirs], lexicon)
+    return RulePack(rules, profiles, party_words, version, [str(d) for d, _ in dirs], lexicon, reference_forms)
 
 
 def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest, shared: dict, tally: PatternTally, lexicon: Lexicon | None = None):
@@ -181,7 +187,7 @@ def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest
     for path in files:
         digest.update(path.relative_to(directory).as_posix().encode())
         digest.update(path.read_bytes())
-        if path.name in (PATTERNS_FILE, suggestions.SUGGESTIONS_FILE):
+        if path.name in (PATTERNS_FILE, suggestions.SUGGESTIONS_FILE, REFERENCES_FILE):
             continue  # read by load_rules before / after the rules
         data = load_yaml(path, problems)
         if data is None:
@@ -289,7 +295,8 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
         problems.append(RuleProblem(file, _line(data, "scope"), "E203", f"`scope` must be one of {', '.join(schema.SCOPES)}"))
     applies_to = _str_list(path, data, "applies_to", problems) or ("all",)
 
-    needs_text = kind in ("require", "risk", "conditional")
+    lint = _parse_lint(path, data, kind, problems)
+    needs_text = kind in ("require", "risk", "conditional", "lint")
     title = _texts(path, data, "title", problems, required=needs_text)
     message = _texts(path, data, "message", problems, required=needs_text)
     why = _texts(path, data, "why", problems, required=False)
@@ -367,6 +374,7 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
         in_definitions=bool(data.get("in_definitions", False)),
         max_evidence=int(data.get("max_evidence", 3)),
         topic_evidence=bool(data.get("topic_evidence", True)),
+        lint=lint,
         disabled=disabled,
         path=file,
         line=getattr(data, "line", 1),
@@ -434,6 +442,33 @@ def _feature_values(path: Path, owner, problems: list[RuleProblem], lexicon: Lex
     return tuple(out)
 
 
+def _parse_lint(path: Path, data, kind, problems: list[RuleProblem]) -> LintSpec | None:
+    """The `lint:` block: required for `kind: lint`, refused elsewhere."""
+    file = str(path)
+    spec = data.get("lint")
+    if kind != "lint":
+        if spec is not None:
+            problems.append(RuleProblem(file, _line(data, "lint"), "E202", "`lint` is only for rules of `kind: lint`"))
+        return None
+    if data.get("topic") != schema.LINT_TOPIC:
+        problems.append(RuleProblem(file, _line(data, "topic"), "E208", f"a lint rule has `topic: {schema.LINT_TOPIC}`"))
+    if not isinstance(spec, dict):
+        problems.append(RuleProblem(file, _line(data, "lint") if "lint" in data else getattr(data, "line", 1), "E203", f"a lint rule needs `lint: {{check: ...}}` (one of {', '.join(schema.LINT_CHECKS)})"))
+        return None
+    for key in spec:
+        if key not in schema.LINT_KEYS:
+            problems.append(RuleProblem(file, _line(spec, key), "E202", f"unknown key {key!r} in `lint`"))
+    check = spec.get("check")
+    if check not in schema.LINT_CHECKS:
+        problems.append(RuleProblem(file, _line(spec, "check"), "E203", f"`lint.check` must be one of {', '.join(schema.LINT_CHECKS)} (got {check!r})"))
+    after = spec.get("after")
+    if after is not None:
+        after = str(after)
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", after):
+            problems.append(RuleProblem(file, _line(spec, "after"), "E203", "`lint.after` must be a date written YYYY-MM-DD"))
+    return LintSpec(str(check), after)
+
+
 def _parse_language_block(path: Path, block, lang: str, problems: list[RuleProblem], parent, kind, shared: dict) -> LanguageBlock | None:
     file = str(path)
     if not isinstance(block, dict):
@@ -474,6 +509,9 @@ def _parse_language_block(path: Path, block, lang: str, problems: list[RuleProbl
 def _parse_profiles(path: Path, data, problems: list[RuleProblem]) -> dict[str, Profile]:
     file = str(path)
     types = data.get("types") if isinstance(data, dict) else None
+    for key in data if isinstance(data, dict) else ():
+        if key not in ("types", "conditions"):  # `conditions`: shared YAML anchors only
+            problems.append(RuleProblem(file, _line(data, key), "E202", f"unknown key {key!r} in profiles.yaml (use `types`, `conditions`)"))
     if not isinstance(types, dict):
         problems.append(RuleProblem(file, 1, "E203", "profiles.yaml needs a `types:` mapping"))
         return {}
@@ -483,7 +521,7 @@ def _parse_profiles(path: Path, data, problems: list[RuleProblem]) -> dict[str, 
             problems.append(RuleProblem(file, _line(types, type_id), "E203", f"profile {type_id!r} must be a mapping"))
             continue
         for key in spec:
-            if key not in {"names", "title", "body", "requires", "missing_severity"}:
+            if key not in {"names", "title", "body", "requires", "missing_severity", "requires_when"}:
                 problems.append(RuleProblem(file, _line(spec, key), "E202", f"unknown key {key!r} in profile {type_id!r}"))
         requires = _str_list(path, spec, "requires", problems)
         for topic in requires:
@@ -502,8 +540,44 @@ def _parse_profiles(path: Path, data, problems: list[RuleProblem]) -> dict[str, 
         for topic, value in severity.items():
             if value not in schema.SEVERITIES:
                 problems.append(RuleProblem(file, _line(spec, "missing_severity"), "E203", f"missing_severity for {topic!r} must be a severity"))
-        profiles[str(type_id)] = Profile(str(type_id), dict(names), title, body, requires, severity)
+        conditions = _parse_conditions(path, spec, type_id, requires, problems)
+        profiles[str(type_id)] = Profile(str(type_id), dict(names), title, body, requires, severity, conditions)
     return profiles
+
+
+def _parse_conditions(path: Path, spec, type_id, requires: tuple[str, ...], problems: list[RuleProblem]) -> dict[str, Condition]:
+    """`requires_when: {topic: {text: {en, ja}, topics: [...], unless: {en, ja}}}`: elements the deal may need."""
+    file = str(path)
+    raw = spec.get("requires_when") or {}
+    if not isinstance(raw, dict):
+        problems.append(RuleProblem(file, _line(spec, "requires_when"), "E203", f"`requires_when` of profile {type_id!r} must map topics to conditions"))
+        return {}
+    conditions: dict[str, Condition] = {}
+    for topic, condition in raw.items():
+        line = _line(raw, topic)
+        if topic not in schema.TOPICS:
+            problems.append(RuleProblem(file, line, "E208", f"profile {type_id!r}: `requires_when` names unknown topic {topic!r}"))
+            continue
+        if topic in requires:
+            problems.append(RuleProblem(file, line, "E203", f"profile {type_id!r}: {topic!r} is in `requires` and in `requires_when`; keep one"))
+        if not isinstance(condition, dict) or not condition or set(condition) - {"text", "topics", "unless"}:
+            problems.append(RuleProblem(file, line, "E203", f"profile {type_id!r}: the condition for {topic!r} takes `text`, `topics` and `unless`"))
+            continue
+        patterns = {}
+        for key in ("text", "unless"):
+            block = condition.get(key) or {}
+            patterns[key] = {lang: _str_list(path, block, lang, problems) for lang in schema.LANGUAGES if isinstance(block, dict)}
+            for lang, values in patterns[key].items():
+                for value in values:
+                    error = check_regex(value, lang)
+                    if error:
+                        problems.append(RuleProblem(file, line, "E206", f"invalid regular expression {value!r}: {error}"))
+        topics = _str_list(path, condition, "topics", problems)
+        for name in topics:
+            if name not in schema.TOPICS:
+                problems.append(RuleProblem(file, line, "E208", f"profile {type_id!r}: condition names unknown topic {name!r}"))
+        conditions[str(topic)] = Condition(patterns["text"], topics, patterns["unless"])
+    return conditions
 
 
 def _expand_shared(path: Path, block, key: str, lang: str, values: tuple[str, ...], shared: dict, problems: list[RuleProblem]) -> tuple[str, ...]:
@@ -547,6 +621,37 @@ def _parse_shared_lists(path: Path, problems: list[RuleProblem]) -> dict[str, di
                     problems.append(RuleProblem(str(path), _line(by_language, lang), "E206", f"invalid regular expression in {name!r} ({lang}) {value!r}: {error}"))
             lists[name][lang] = values
     return lists
+
+
+def _parse_reference_forms(path: Path, base: ReferenceForms, problems: list[RuleProblem]) -> ReferenceForms:
+    """references.yaml: `<lang>: {original: form}` and `<lang>_patterns: [[regex, replacement]]`; a later pack adds to earlier ones."""
+    data = load_yaml(path, problems)
+    if data is None:
+        return base
+    if not isinstance(data, dict):
+        problems.append(RuleProblem(str(path), 1, "E203", f"{REFERENCES_FILE} must map languages to phrases"))
+        return base
+    phrases = {lang: dict(pairs) for lang, pairs in base.phrases.items()}
+    patterns = {lang: list(pairs) for lang, pairs in base.patterns.items()}
+    for key, value in data.items():
+        language, _, kind = str(key).partition("_")
+        if language not in schema.LANGUAGES or kind not in ("", "patterns"):
+            problems.append(RuleProblem(str(path), _line(data, key), "E202", f"unknown key {key!r} (use en, ja, en_patterns, ja_patterns)"))
+            continue
+        if kind == "" and isinstance(value, dict):
+            phrases.setdefault(language, {}).update({str(k): str(v) for k, v in value.items()})
+        elif kind == "patterns" and isinstance(value, list) and all(isinstance(p, list) and len(p) == 2 for p in value):
+            for regex_text, replacement in value:
+                try:
+                    re.compile(str(regex_text))
+                except re.error as exc:
+                    problems.append(RuleProblem(str(path), _line(data, key), "E206", f"invalid regular expression {regex_text!r}: {exc}"))
+                    continue
+                patterns.setdefault(language, []).append((str(regex_text), str(replacement)))
+        else:
+            problems.append(RuleProblem(str(path), _line(data, key), "E203", f"`{key}` must be a mapping of phrases or a list of [regex, replacement] pairs"))
+    ordered = {lang: tuple(sorted(pairs.items(), key=lambda item: -len(item[0]))) for lang, pairs in phrases.items()}
+    return ReferenceForms(ordered, {lang: tuple(pairs) for lang, pairs in patterns.items()})
 
 
 def _parse_party_words(path: Path, data, problems: list[RuleProblem]) -> dict:

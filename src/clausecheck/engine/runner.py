@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import regex
@@ -22,9 +22,12 @@ from clausecheck.engine.budget import CURRENT_BUDGET, RegexBudget, context_key
 from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage, backtracking_is_bounded, compile_folded, compile_regex, compile_rules, expand_placeholders, matches_folded
 from clausecheck.engine.contract_type import detect_contract_type
 from clausecheck.engine.hidden import HiddenText
+from clausecheck.engine.lint import lint_findings, unfinished_warnings
 from clausecheck.engine.loader import RulePack
 from clausecheck.engine.parties import MUTUAL, PartyIndex, build_index, resolve_party, subject_of, with_conventional_parties
 from clausecheck.engine.schema import TOPICS, LanguageBlock, Rule, StatementPattern
+from clausecheck.engine.profiles import required_elements
+from clausecheck.engine.references import localise_all
 from clausecheck.lang import NormalisedText, normalise, pipeline, split_for_tokeniser
 from clausecheck.statements import Statement, statements_of
 from clausecheck.statements.extract import FEATURE_SPAN, MAX_STATEMENT_CHARS
@@ -120,7 +123,8 @@ class Engine:
     def compiled(self, language: str, only: frozenset[str] | None = None) -> CompiledLanguage:
         key = (language, only)
         if key not in self._compiled:
-            rules = [r for r in self.pack.active() if only is None or r.id in only]
+            # Lint rules are run by engine/lint.py over the whole document, not by the matchers.
+            rules = [r for r in self.pack.active() if (only is None or r.id in only) and r.kind != "lint"]
             self._compiled[key] = compile_rules(rules, language)
         return self._compiled[key]
 
@@ -175,6 +179,10 @@ class Engine:
         unreadable = document.unreadable
         topics = self._topics(document, outcomes, unreadable)
         findings = self._findings(document, outcomes, topics, contract_type, perspective, memo_language, options, unreadable)
+        lint_rules = [r for r in self.pack.active() if r.kind == "lint" and (options.only_rules is None or r.id in options.only_rules)]
+        findings += lint_findings(document, lint_rules, memo_language, first_id=len(findings) + 1)
+        warnings.extend(unfinished_warnings(findings, memo_language))
+        findings = [replace(f, references=localise_all(f.references, memo_language, self.pack.reference_forms)) for f in findings]
         one_sidedness: dict[str, dict[str, int]] = {}
         for finding in findings:
             if finding.favours:
@@ -368,7 +376,7 @@ class Engine:
         for rule_id, outcome in outcomes.items():
             for hit in outcome.topic_hits:
                 by_topic.setdefault(hit.rule.topic, []).append(hit)
-        all_topics = list(TOPICS) + sorted({r.topic for r in self.pack.active()} - set(TOPICS))
+        all_topics = list(TOPICS) + sorted({r.topic for r in self.pack.active() if r.kind != "lint"} - set(TOPICS))
         topics: dict[str, TopicResult] = {}
         for topic in all_topics:
             hits = by_topic.get(topic, [])
@@ -382,7 +390,7 @@ class Engine:
 
     def _findings(self, document, outcomes, topics, contract_type, perspective, language, options, unreadable) -> list[Finding]:
         profile = self.pack.profiles.get(contract_type.id)
-        required = set(profile.requires) if profile else set()
+        required = required_elements(profile, document, topics)
         drafts: list[tuple[int, int, dict]] = []
         for rule in self.pack.active():
             if options.only_rules is not None and rule.id not in options.only_rules:

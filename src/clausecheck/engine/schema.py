@@ -8,7 +8,10 @@ checks:
                   the topic and the contract type's profile requires it;
 - `risk`        — a pattern that is a trap when present;
 - `conditional` — if the pattern is present, `requires` must be present too in the scope
-                  (IP assigned → consideration; auto-renewal → notice period).
+                  (IP assigned → consideration; auto-renewal → notice period);
+- `lint`        — a consistency check of the document itself (broken references, undefined
+                  terms, placeholders left, ...): `lint.check` names one of LINT_CHECKS, run by
+                  engine/lint.py over the rule's patterns.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ TOPICS = (
     "minimum_commitment", "audit_rights", "non_solicit", "anti_social_forces", "payment_terms",
 )
 REQUIRED_ELEMENTS = ("purpose", "roles", "ip_ownership", "confidentiality", "termination", "cost_sharing")
-KINDS = ("detect", "require", "risk", "conditional")
+KINDS = ("detect", "require", "risk", "conditional", "lint")
 SEVERITIES = ("high", "medium", "low", "info")
 SCOPES = ("sentence", "paragraph", "clause", "document")
 LANGUAGES = ("en", "ja")
@@ -37,11 +40,18 @@ LANGUAGES = ("en", "ja")
 # Company notifies", 甲が判断したとき).
 FAVOURS = ("subject", "other", "actor", "holder", "beneficiary", "auto", "named")
 QUANTITY_TYPES = ("duration", "amount", "percent")
+LINT_TOPIC = "lint"
+# The checks engine/lint.py knows; a lint rule's patterns say what each looks for.
+LINT_CHECKS = (
+    "reference", "reference-heading", "schedule-reference", "term-undefined", "term-defined-twice",
+    "term-unused", "party-name", "placeholder", "title-only", "numbering", "amount-mismatch", "old-name",
+)
+LINT_KEYS = {"check", "after"}
 
 TOP_KEYS = {
     "id", "kind", "topic", "severity", "scope", "applies_to", "title", "message", "why",
     "recommendation", "question", "references", "party", "quantity", "en", "ja", "disabled",
-    "in_definitions", "max_evidence", "topic_evidence", "when", "suggestion",
+    "in_definitions", "max_evidence", "topic_evidence", "when", "suggestion", "lint",
 }
 # `when:` — what a statement must say (rules/lexicon/ holds the values of each feature).
 STATEMENT_FEATURES = ("modality", "action", "object", "consideration", "time", "condition")
@@ -115,6 +125,14 @@ class QuantitySpec:
 
 
 @dataclass(frozen=True)
+class LintSpec:
+    """Which consistency check a `lint` rule runs, and its one setting where it has one."""
+
+    check: str
+    after: str | None = None  # old-name: only in documents dated on or after this ISO date
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     kind: str
@@ -135,6 +153,7 @@ class Rule:
     in_definitions: bool = False
     max_evidence: int = 3
     topic_evidence: bool = True
+    lint: LintSpec | None = None
     disabled: bool = False
     path: str = ""
     line: int = 1
@@ -144,6 +163,18 @@ class Rule:
     def text(self, field_name: str, language: str) -> str:
         values: dict[str, str] = getattr(self, field_name)
         return values.get(language) or values.get("en") or values.get("ja") or ""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When a profile's element is required: the deal shows it needs one (see engine/profiles.py).
+
+    Required when any `text` pattern is found in the document or any of `topics` is present
+    (either is enough; with neither given, always), and no `unless` pattern is found."""
+
+    text: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    topics: tuple[str, ...] = ()
+    unless: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -156,3 +187,4 @@ class Profile:
     body: dict[str, tuple[str, ...]]
     requires: tuple[str, ...]
     missing_severity: dict[str, str] = field(default_factory=dict)
+    requires_when: dict[str, Condition] = field(default_factory=dict)

@@ -14,6 +14,10 @@ def render(report: Report, output_format: str, redline: bool = False) -> str | b
         from clausecheck.report.json_report import dumps, report_dict
 
         return dumps(report_dict(report)) + "\n"
+    if output_format == "sarif":
+        from clausecheck.report.sarif import render_sarif
+
+        return render_sarif(report)
     if output_format == "md":
         from clausecheck.report.render import render_markdown
 
@@ -37,11 +41,27 @@ def default_path(report: Report, output_format: str) -> Path:
     return source.with_name(source.stem + suffix)
 
 
-def write_report(report: Report, output_format: str, output: Path | None, several: bool = False, redline: bool = False) -> Path | None:
-    """Write the rendered report; return where, or None when it went to stdout."""
+def unused_name(destination: Path, taken: set[Path]) -> Path:
+    """`destination`, or `name-2.memo.html`, `name-3…` when an earlier input of the run took it."""
+    if destination.resolve() not in taken:
+        return destination
+    stem, _, suffixes = destination.name.partition(".")
+    number = 2
+    while True:
+        candidate = destination.with_name(f"{stem}-{number}.{suffixes}" if suffixes else f"{stem}-{number}")
+        if candidate.resolve() not in taken:
+            return candidate
+        number += 1
+
+
+def write_report(report: Report, output_format: str, output: Path | None, several: bool = False, redline: bool = False, taken: set[Path] | None = None) -> Path | None:
+    """Write the rendered report; return where, or None when it went to stdout.
+
+    `taken` holds the files this run has written already: two inputs with one name
+    (a/contract.pdf, b/contract.pdf into one folder) get suffixed names, never one file."""
     content = render(report, output_format, redline)
     to_stdout = output is not None and str(output) == "-"  # `-o -`, the usual spelling of stdout
-    if (output is None and output_format in ("json", "md") and not several) or (to_stdout and not several):
+    if (output is None and output_format in ("json", "md", "sarif") and not several) or (to_stdout and not several):
         if isinstance(content, bytes):
             sys.stdout.buffer.write(content)
         else:
@@ -56,6 +76,9 @@ def write_report(report: Report, output_format: str, output: Path | None, severa
         destination = output / default_path(report, output_format).name
     else:
         destination = output
+    if taken is not None:
+        destination = unused_name(destination, taken)
+        taken.add(destination.resolve())
     destination.parent.mkdir(parents=True, exist_ok=True)
     temporary = destination.with_name(destination.name + ".part")
     if isinstance(content, bytes):

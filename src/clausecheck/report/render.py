@@ -21,6 +21,7 @@ from clausecheck.engine.schema import REQUIRED_ELEMENTS
 from clausecheck.model import Clause, Evidence, Finding, Report
 from clausecheck.report.drafts_view import drafts_context
 from clausecheck.report.strings import STRINGS, TOPIC_NAMES
+from clausecheck.report.verdict import issues_of, verdict_of
 
 SEVERITIES = ("high", "medium", "low", "info")
 CHECKLIST_TOPICS = REQUIRED_ELEMENTS + ("exclusivity",)
@@ -30,6 +31,9 @@ DIRECTION_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 OUTLINE_EXCERPT_CHARS = 70
 EXCERPT_CONTEXT_CHARS = 80
 CHECKLIST_QUOTES = 2
+# A clause label longer than this (a sentence the parser took for a number) is cut, so it
+# cannot widen the checklist's column and squeeze the others.
+CLAUSE_LABEL_MAX_CHARS = 24
 LEADING_ITEM_MARKER = re.compile(r"^(?:[0-9０-９]{1,3}[.．)）]?|[(（](?:[0-9０-９]{1,3}|[a-zA-Z]|[ivx]{1,4})[)）]|(?:[a-zA-Z]|[ivx]{1,4})[.)]|[\u2460-\u2473])\s+")
 
 
@@ -189,7 +193,7 @@ def checklist_of(report: Report, index: ClauseIndex, language: str) -> list[dict
             if located and located[1].kind not in ("toc", "signature"):
                 label = clause_label(located[1], evidence, strings)
                 if label:
-                    clauses.setdefault(label, located[0])
+                    clauses.setdefault(short_label(label), located[0])
         findings = [f for f in report.findings if f.topic == topic]
         risks = [f for f in findings if f.kind == "risk"]
         missing = any(f.kind == "missing" for f in findings)
@@ -225,12 +229,24 @@ def checklist_of(report: Report, index: ClauseIndex, language: str) -> list[dict
     return checklist
 
 
+def short_label(label: str) -> str:
+    label = " ".join(label.split())
+    return label if len(label) <= CLAUSE_LABEL_MAX_CHARS else label[: CLAUSE_LABEL_MAX_CHARS - 1] + "…"
+
+
+def localised_warnings(report: Report, strings: dict) -> list[dict]:
+    """The warnings in the memo language where a text exists for their code (the message stays in English otherwise)."""
+    texts = strings["warning_texts"]
+    return [{"code": w.code, "message": texts.get(w.code, w.message), "pages": w.pages} for w in warnings_of(report)]
+
+
 def finding_view(report: Report, finding: Finding, index: ClauseIndex, strings: dict) -> dict:
     quotes = []
     for evidence in finding.evidence:
         located = index.locate(evidence)
         before, match, after = split_match(evidence)
         label = clause_label(located[1] if located else None, evidence, strings)
+        label = short_label(label) if label else label
         if label and label[0].isdigit():  # a bare "2.2" reads better as "Clause 2.2"
             label = f"{strings['clause']} {label}"
         quotes.append(Quote(before, match, after, label, located[0] if located else None, evidence.page))
@@ -254,6 +270,12 @@ def finding_view(report: Report, finding: Finding, index: ClauseIndex, strings: 
         "changes": list(finding.changes),
         "suggestion": finding.suggestion,
     }
+
+
+def _neutral_point(finding: dict, strings: dict) -> str:
+    if finding["favours"]:
+        return f"{finding['title']} ({strings['favours']}: {finding['favours']})"
+    return finding["title"]
 
 
 def outline_of(report: Report, index: ClauseIndex, findings: list[dict]) -> list[OutlineEntry]:
@@ -281,28 +303,40 @@ def context(report: Report, review_date: str | None = None) -> dict:
     document = report.document
     index = ClauseIndex(document.clauses)
     findings = [finding_view(report, f, index, strings) for f in report.findings]
+    verdict = verdict_of(report, strings)
+    issue_ids = {f.id for f in issues_of(report)}
+    by_id = {f["id"]: f for f in findings}
+    # Severity groups hold what stands against the reader; points in the reader's favour
+    # and drafting slips have their own lists.
     groups = [
-        {"severity": severity, "name": strings["group_" + severity], "findings": [f for f in findings if f["severity"] == severity]}
+        {"severity": severity, "name": strings["group_" + severity],
+         "findings": [f for f in findings if f["severity"] == severity and f["kind"] in ("risk", "missing")]}
         for severity in SEVERITIES
     ]
+    notes = [f for f in findings if f["kind"] == "note"]
+    lint = [f for f in findings if f["kind"] == "lint"]
     questions, seen = [], set()
     for severity in SEVERITIES:
         for finding in findings:
-            if finding["severity"] == severity and finding["question"] and finding["question"] not in seen:
-                seen.add(finding["question"])
-                questions.append({"text": finding["question"], "finding": finding["id"], "severity": severity})
+            # A rule's question is asked from one side ("can we keep the IP?"): a neutral
+            # review lists the point itself and whom it favours instead.
+            text = finding["question"] if report.perspective else _neutral_point(finding, strings)
+            if finding["id"] in issue_ids and finding["severity"] == severity and text and text not in seen:
+                seen.add(text)
+                questions.append({"text": text, "finding": finding["id"], "severity": severity})
     parties = [
         {"id": p.id, "names": list(p.names), "aliases": list(p.aliases), "role": p.role, "is_you": p.id == report.perspective}
         for p in document.parties
     ]
     one_sidedness = []
-    if not report.perspective:
-        # Every party gets a row: a side with no one-sided clause is part of the picture.
-        party_ids = [p.id for p in document.parties] + [i for i in report.one_sidedness if document.party(i) is None]
-        if report.one_sidedness:
-            for party_id in party_ids:
-                counts = report.one_sidedness.get(party_id, {})
-                one_sidedness.append({"party": party_label(report, party_id, strings), "counts": counts, "total": sum(counts.values())})
+    # Every party gets a row: a side with no one-sided clause is part of the picture.
+    party_ids = [p.id for p in document.parties] + [i for i in report.one_sidedness if document.party(i) is None]
+    if report.one_sidedness:
+        for party_id in party_ids:
+            counts = report.one_sidedness.get(party_id, {})
+            one_sidedness.append({"party": party_label(report, party_id, strings), "counts": counts, "total": sum(counts.values()), "is_you": party_id == report.perspective})
+    counts = {severity: len(group["findings"]) for severity, group in zip(SEVERITIES, groups)}
+    counts.update(missing=sum(1 for f in findings if f["kind"] == "missing"), notes=len(notes), lint=len(lint))
     return {
         "report": report,
         "document": document,
@@ -316,8 +350,13 @@ def context(report: Report, review_date: str | None = None) -> dict:
         "questions": questions,
         "outline": outline_of(report, index, findings),
         "one_sidedness": one_sidedness,
-        "warnings": warnings_of(report),
+        "warnings": localised_warnings(report, strings),
         "summary": report.summary(),
+        "counts": counts,
+        "verdict": verdict,
+        "top_issues": [by_id[f.id] for f in verdict.top],
+        "notes": notes,
+        "lint": lint,
         "contract_type_name": strings["types"].get(report.contract_type.id, report.contract_type.id),
         "version": __version__,
         "review_date": review_date or date.today().isoformat(),
