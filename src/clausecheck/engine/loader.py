@@ -394,18 +394,14 @@ def _parse_when(path: Path, data, problems: list[RuleProblem], lexicon: Lexicon 
         if not isinstance(alternative, dict) or not alternative:
             problems.append(RuleProblem(file, line, "E203", "`when` must be a mapping of statement features (or a list of them)"))
             continue
-        for key in alternative:
-            if key not in schema.WHEN_KEYS:
-                problems.append(RuleProblem(file, _line(alternative, key), "E202", f"unknown key {key!r} in `when` (use {', '.join(sorted(schema.WHEN_KEYS))})"))
-        actor = alternative.get("actor", "any")
-        if actor not in schema.ACTOR_VALUES:
-            problems.append(RuleProblem(file, _line(alternative, "actor"), "E203", f"`when.actor` must be one of {', '.join(schema.ACTOR_VALUES)}"))
-        proviso = alternative.get("proviso")
-        if proviso is not None and not isinstance(proviso, bool):
-            problems.append(RuleProblem(file, _line(alternative, "proviso"), "E203", "`when.proviso` must be true or false"))
-        favours = alternative.get("favours")
-        if favours is not None and favours not in schema.FAVOURS:
-            problems.append(RuleProblem(file, _line(alternative, "favours"), "E203", f"`when.favours` must be one of {', '.join(schema.FAVOURS)}"))
+        unknown = [key for key in alternative if key not in schema.WHEN_KEYS]
+        problems.extend(RuleProblem(file, _line(alternative, key), "E202", f"unknown key {key!r} in `when` (use {', '.join(sorted(schema.WHEN_KEYS))})") for key in unknown)
+        # Each choice of an alternative: its key, the values it may take, and its default.
+        choices = {"actor": (schema.ACTOR_VALUES, "any"), "proviso": ((True, False, None), None), "favours": ((*schema.FAVOURS, None), None)}
+        for key, (allowed, default) in choices.items():
+            if alternative.get(key, default) not in allowed:
+                problems.append(RuleProblem(file, _line(alternative, key), "E203", f"`when.{key}` must be one of {', '.join(str(a).lower() for a in allowed if a is not None)}"))
+        actor, proviso, favours = (alternative.get(key, default) for key, (_, default) in choices.items())
         required = _feature_values(path, alternative, problems, lexicon)
         also = alternative.get("also")
         if also is not None:
