@@ -349,7 +349,7 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
     when = _parse_when(path, data, problems, lexicon) if "when" in data else ()
     if not languages and not when and not disabled:
         problems.append(RuleProblem(file, getattr(data, "line", 1), "E203", "a rule needs `when:` or at least one language block (`en:` or `ja:`)"))
-    if party is not None and party.favours in ("auto", "holder", "beneficiary", "actor", "named") and not when:
+    if party is not None and party.favours in ("auto", "holder", "beneficiary", "actor", "named", "payer") and not when:
         problems.append(RuleProblem(file, _line(data, "party"), "E203", f"`party.favours: {party.favours}` needs a `when:` (it reads the statement)"))
 
     if len(problems) > before:

@@ -73,6 +73,8 @@ class _Unit:
     language: str
     norm: NormalisedText
     sentences: list[tuple[int, int]]
+    statements: tuple = ()  # set by the statement stage, read when one statement needs another
+    document_units: list = field(default_factory=list)  # every unit of the document (shared list)
 
 
 @dataclass
@@ -156,6 +158,16 @@ class Engine:
         budget = RegexBudget()  # bounds the document's regex time, per rule and in all
         hidden = HiddenText(document)
         budget_token = CURRENT_BUDGET.set(budget)  # for the context searches of `_judge`
+        if self.statement_rules:
+            # Every clause's statements first: a statement may need what another clause says
+            # (who pays, for a bank fee put on a side).
+            for unit in units:
+                truncated: list = []
+                unit.statements = statements_of(unit.norm.text, unit.sentences, self.pack.lexicon.compiled(unit.language), truncated)
+                unit.document_units = units
+                if truncated:
+                    longest = max(end - start for start, end in truncated)
+                    warnings.append(Warning("W211", f"clause {unit.clause.label()}: {len(truncated)} sentence(s) without a full stop for over {MAX_STATEMENT_CHARS} characters (longest {longest}); what they say was read from their first {MAX_STATEMENT_CHARS} characters"))
         for unit in units:
             compiled = self.compiled(unit.language, options.only_rules)
             index = party_indexes[unit.language]
@@ -166,7 +178,7 @@ class Engine:
                 joined_hits += unit.norm.joins_within(start, end)
                 hit = _Hit(rule, unit, start, end)
                 self._judge(hit, document, index, aliases, outcomes)
-            for hit in self._statement_hits(unit, options.only_rules, warnings):
+            for hit in self._statement_hits(unit, options.only_rules):
                 if hidden and any(hidden.overlaps(*_original_span(unit, cue.start, cue.end)) for cue in hit.statement.cues):
                     continue  # a statement read from hidden words is no evidence either
                 self._judge(hit, document, index, aliases, outcomes)
@@ -257,7 +269,7 @@ class Engine:
             for start, end in spans:
                 yield rule, start, end
 
-    def _statement_hits(self, unit: _Unit, only: frozenset[str] | None, warnings: list[Warning]):
+    def _statement_hits(self, unit: _Unit, only: frozenset[str] | None):
         """A hit for each statement of the clause that a rule's `when:` pattern describes.
 
         A list item (号, (a)) is read together with the sentence that introduces the list:
@@ -267,13 +279,8 @@ class Engine:
         rules = [r for r in self.statement_rules if only is None or r.id in only]
         if not rules or unit.clause.kind in ("signature", "toc"):
             return
-        lexicon = self.pack.lexicon.compiled(unit.language)
         index = self.pattern_index()
-        truncated: list = []
-        statements = statements_of(unit.norm.text, unit.sentences, lexicon, truncated)
-        if truncated:
-            longest = max(end - start for start, end in truncated)
-            warnings.append(Warning("W211", f"clause {unit.clause.label()}: {len(truncated)} sentence(s) without a full stop for over {MAX_STATEMENT_CHARS} characters (longest {longest}); what they say was read from their first {MAX_STATEMENT_CHARS} characters"))
+        statements = unit.statements
         lead_ins = _lead_ins(unit, statements)
         for position, statement in enumerate(statements):
             lead = lead_ins.get(position)
@@ -417,8 +424,10 @@ class Engine:
             if statement_hits:
                 # Where a rule's statement and its regexes both read a sentence, the statement's
                 # reading of who acts is the one to trust; a regex hit elsewhere still counts.
-                read = {(h.unit.clause.start, _sentence_around(h.unit, h.start)) for h in statement_hits}
-                hits = statement_hits + [h for h in hits if h.statement is None and (h.unit.clause.start, _sentence_around(h.unit, h.start)) not in read]
+                def read_by_a_statement(hit: _Hit) -> bool:
+                    return any(s.unit is hit.unit and s.start < hit.end and hit.start < s.end for s in statement_hits)
+
+                hits = statement_hits + [h for h in hits if h.statement is None and not read_by_a_statement(h)]
             if rule.party is not None:
                 favoured = {h.favours for h in hits if h.favours}
                 mutual = MUTUAL in {h.subject for h in hits} or len(favoured) > 1
@@ -559,6 +568,14 @@ def _statement_party(hit: _Hit, index: PartyIndex, sentence: str, sentence_start
         favours = _holder_in(sentence, index) or single
     elif mode == "named":
         favours = _named_in_cues(text, hit, index) or single
+    elif mode == "payer":
+        # A cost of being paid (振込手数料, bank charges) is one-sided only when it falls on the
+        # side that is paid: who pays is said in the clause's own duty to pay.
+        payer = _payer_in(hit.unit, index)
+        bearer = _bearer_of(statement, index, sentence, sentence_start) or single
+        if payer is None or bearer is None or payer == bearer:
+            return False
+        favours = payer
     else:  # beneficiary
         favours = _beneficiary_in(sentence, index, single) or (index.other(single) if single else None)
     hit.favours = favours if favours != MUTUAL else None
@@ -595,6 +612,62 @@ def _holder_at(sentence: str, index: PartyIndex, offset: int) -> str | None:
         if m.start() <= offset <= m.end() + 2:
             return index.party_id(m.group("alias"))
     return None
+
+
+_PAY_DUTY = StatementPattern((("action", frozenset({"pay"})), ("modality", frozenset({"obligation"}))))
+
+
+def _payer_in(unit: _Unit, index: PartyIndex) -> str | None:
+    """The party the contract makes pay (「委託者は、…委託料を支払う」, "Company shall pay …"):
+    the one its own clause names, else the one most of the contract's duties to pay bind."""
+    def payers(of_unit: _Unit) -> list[str]:
+        found = []
+        for statement in of_unit.statements:
+            features = statement.features()
+            if not _PAY_DUTY.matches(features, statement.proviso):
+                continue
+            fee = statement.first("object", {"bank_fee"})
+            pay = statement.first("action", {"pay"})
+            if fee is not None and (pay is None or pay.start > fee.start):
+                continue  # a sentence about the fee alone says who bears it, not who pays
+            start, end = _sentence_around(of_unit, statement.start)
+            actor = _actor_of(statement, _PAY_DUTY, index, of_unit.norm.text[start:end], start)
+            if actor and actor != MUTUAL:
+                found.append(actor)
+        return found
+
+    own = payers(unit)
+    if own:
+        return own[0]
+    counts: dict[str, int] = {}
+    for other in unit.document_units:
+        if other is not unit:
+            for actor in payers(other):
+                counts[actor] = counts.get(actor, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+        return None  # both sides pay as much: who is paid cannot be told
+    return ranked[0][0]
+
+
+def _bearer_of(statement: Statement, index: PartyIndex, sentence: str, sentence_start: int) -> str | None:
+    """Who bears the fee the statement names, read at the fee, not at the sentence's first
+    verb: "Licensee shall pay …, and Licensor shall be responsible for any bank charges",
+    「委託者は…支払うものとし、送金手数料は受託者が負担する」."""
+    fee = statement.first("object", {"bank_fee"})
+    if fee is None:
+        return None
+    if index.language == "en":
+        before = [c for c in statement.cues if c.feature == "modality" and c.start < fee.start]
+        if not before:
+            return None
+        cue = before[-1]
+        return subject_of(sentence[: cue.end - sentence_start], index, cue.start - sentence_start)
+    after = [c for c in statement.cues if c.feature == "action" and c.value in ("bear_costs", "pay") and c.start >= fee.end]
+    if not after:
+        return None
+    offset = after[0].start - sentence_start
+    return _holder_at(sentence, index, offset) or subject_of(sentence, index, offset)
 
 
 def _first_named(sentence: str, index: PartyIndex) -> str | None:

@@ -38,7 +38,9 @@ LANGUAGES = ("en", "ja")
 # the other side, a state of ownership the holder.
 # `named`: the party a condition or time cue names ("in Licensor's sole judgement", "until
 # Company notifies", 甲が判断したとき).
-FAVOURS = ("subject", "other", "actor", "holder", "beneficiary", "auto", "named")
+# `payer`: the party the same clause makes pay (a cost of being paid is one-sided only when it
+# falls on the side that is paid).
+FAVOURS = ("subject", "other", "actor", "holder", "beneficiary", "auto", "named", "payer")
 QUANTITY_TYPES = ("duration", "amount", "percent")
 LINT_TOPIC = "lint"
 # The checks engine/lint.py knows; a lint rule's patterns say what each looks for.
