@@ -543,9 +543,9 @@ def _statement_party(hit: _Hit, index: PartyIndex, sentence: str, sentence_start
         # (「受領者は、…次の義務を負う。(a) …開示しないこと」).
         subject = _actor_of(statement, pattern, index, sentence, sentence_start) or lead_subject
     if subject is None:
-        # "Nothing in this Agreement restricts Company from…", "The prices at which Partner
-        # supplies…": no party is the grammatical subject; the first one named acts.
-        subject = _first_named(sentence, index)
+        # "…all costs of the Programme shall be borne by Partner": no subject, but a holder.
+        # "Nothing in this Agreement restricts Company from…": neither; the first one named acts.
+        subject = _holder_in(sentence, index) or _first_named(sentence, index)
     if pattern.actor == "party" and (subject is None or subject == MUTUAL):
         return False
     if pattern.actor == "mutual" and subject != MUTUAL:
