@@ -34,6 +34,7 @@ from clausecheck.batch_store import ResultStore, StoredResult, cache_key
 from clausecheck.compare.batch import compare_with_template, deviations, template_fingerprint
 from clausecheck.errors import ClausecheckError
 from clausecheck.parsers import SUPPORTED_SUFFIXES, file_sha256, sniff_format
+from clausecheck.topicmodel.model import shipped_version
 
 RESULTS_NAME = "results.jsonl"
 SUMMARY_NAME = "summary.csv"
@@ -461,6 +462,7 @@ def _options_fingerprint(settings) -> dict:
         "max_bytes": settings.read.max_bytes,
         "template": template_fingerprint(settings.template),
         **({"ocr": settings.read.ocr} if settings.read.ocr != "auto" else {}),  # auto keeps earlier keys valid
+        "model": shipped_version() if check.use_model else None,  # --no-model, or a new model
     }
 
 

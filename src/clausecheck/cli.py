@@ -51,7 +51,7 @@ def _fail(error: Exception, debug: bool) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="clausecheck")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, _p, v: _print_version(ctx) if v else None, help="Show the version of the program, its rules and its topic model, and exit.")
 @click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
@@ -74,7 +74,16 @@ def main(ctx: click.Context, debug: bool) -> None:
     state["debug"] = debug or state.get("debug", False)
 
 
-def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_size=None, changes="accepted", ocr="auto"):
+def _print_version(ctx: click.Context) -> None:
+    """`clausecheck 0.1.0 (rules …, topic model …)`: what a report's `tool` names."""
+    from clausecheck.pipeline import rule_pack
+    from clausecheck.topicmodel.model import shipped_version
+
+    click.echo(f"clausecheck {__version__} (rules {rule_pack().version}, topic model {shipped_version() or 'none'})")
+    ctx.exit()
+
+
+def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_size=None, changes="accepted", ocr="auto", no_model=False):
     from clausecheck.engine.runner import CheckOptions
     from clausecheck.parsers import ReadOptions
     from clausecheck.pipeline import Settings
@@ -83,7 +92,7 @@ def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_s
     return Settings(
         rules_dirs=tuple(str(Path(r)) for r in rules),
         language=None if lang == "auto" else lang,
-        check=CheckOptions(party=party, contract_type=None if contract_type == "auto" else contract_type, memo_language=None if memo_lang == "auto" else memo_lang),
+        check=CheckOptions(party=party, contract_type=None if contract_type == "auto" else contract_type, memo_language=None if memo_lang == "auto" else memo_lang, use_model=not no_model),
         read=read,
     )
 
@@ -103,9 +112,10 @@ def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_s
 @click.option("--changes", type=click.Choice(["accepted", "original"]), default="accepted", show_default=True, help="Tracked changes of a .docx: check the text with them accepted, or as it was before them.")
 @click.option("--redline", is_flag=True, help="With --format docx: write each suggested wording over the flagged sentence as a tracked change.")
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Read scanned PDF pages with Tesseract (the ocr extra): auto = pages without a text layer.")
+@click.option("--no-model", is_flag=True, help="Rules only: do not let the trained topic model find topics the rules miss.")
 @_debug_option
 @click.pass_context
-def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_format, output, fail_on, password, max_size, changes, redline, ocr):
+def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_format, output, fail_on, password, max_size, changes, redline, ocr, no_model):
     """Check contracts and write a review memo.
 
     \b
@@ -128,7 +138,7 @@ def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_forma
     folders = [path for path in files if path.is_dir()]
     if folders:
         raise Failure(f"[E101] {folders[0]}: is a folder; use `clausecheck batch {folders[0]}` to check every contract in it")
-    settings = _settings(rules, lang, party, contract_type, memo_lang, password, max_size, changes, ocr=ocr)
+    settings = _settings(rules, lang, party, contract_type, memo_lang, password, max_size, changes, ocr=ocr, no_model=no_model)
     worst = -1
     errors = 0
     written: set[Path] = set()
@@ -228,9 +238,10 @@ def compare(ctx, draft, template, party, lang, contract_type, memo_lang, rules, 
 @click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), default=None, help="Exit 1 when any contract has a finding at or above this severity.")
 @click.option("--template", "template", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Your own template: compare every contract with it (a deviations column).")
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Read scanned PDF pages with Tesseract (the ocr extra): auto = pages without a text layer.")
+@click.option("--no-model", is_flag=True, help="Rules only: do not let the trained topic model find topics the rules miss.")
 @_debug_option
 @click.pass_context
-def batch(ctx, directory, output, jobs, include, exclude, party, lang, contract_type, memo_lang, rules, timeout, force, max_size, fail_on, template, ocr):
+def batch(ctx, directory, output, jobs, include, exclude, party, lang, contract_type, memo_lang, rules, timeout, force, max_size, fail_on, template, ocr, no_model):
     """Check every contract under DIRECTORY (recursively) and write a portfolio review.
 
     Reads .docx, .pdf, .txt and .md files (and files whose content is a PDF or Word
@@ -255,7 +266,7 @@ def batch(ctx, directory, output, jobs, include, exclude, party, lang, contract_
 
     if not directory.is_dir():
         raise Failure(f"[E101] {directory}: not a folder")
-    settings = _settings(rules, lang, party, contract_type, memo_lang, None, max_size, ocr=ocr)
+    settings = _settings(rules, lang, party, contract_type, memo_lang, None, max_size, ocr=ocr, no_model=no_model)
     if template:
         settings = replace(settings, template=str(template.resolve()))
     options = BatchOptions(jobs=jobs or 0, include=tuple(include), exclude=tuple(exclude), timeout=timeout, force=force, max_bytes=settings.read.max_bytes)

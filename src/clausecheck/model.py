@@ -260,9 +260,11 @@ class Evidence:
     text: str  # the contract's own words (the sentence or clause), never paraphrased
     match: str = ""  # the matched words inside `text`
     match_start: int = 0  # offset of `match` inside `text`
+    detector: str = "rule"  # "rule" | "model" (the trained topic model found it)
+    score: float | None = None  # the model's score, for detector "model"
 
     def as_dict(self) -> dict:
-        return {
+        out = {
             "clause": self.clause,
             "page": self.page,
             "block": self.block,
@@ -271,7 +273,11 @@ class Evidence:
             "text": self.text,
             "match": self.match,
             "match_start": self.match_start,
+            "detector": self.detector,
         }
+        if self.score is not None:
+            out["score"] = self.score
+        return out
 
 
 @dataclass(frozen=True)
@@ -409,6 +415,7 @@ class Report:
     memo_language: str
     rules_version: str
     warnings: tuple[Warning, ...] = field(default=())
+    model_version: str | None = None  # the topic model that joined the rules; None: rules only
     one_sidedness: dict[str, dict[str, int]] = field(default_factory=dict)
     comparison: Comparison | None = None  # `clausecheck compare`: the draft against a template
 

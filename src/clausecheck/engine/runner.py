@@ -42,6 +42,8 @@ from clausecheck.model import (
     TopicResult,
     Warning,
 )
+from clausecheck.topicmodel.combine import combine as combine_with_model
+from clausecheck.topicmodel.model import shipped_model
 
 EVIDENCE_MAX_CHARS = 500
 _RE_SENTENCE_END = {
@@ -63,6 +65,7 @@ class CheckOptions:
     memo_language: str | None = None  # --memo-lang; None or "auto" follows the contract
     force_required: bool = False  # fixtures: treat every require rule as required
     only_rules: frozenset[str] | None = None
+    use_model: bool = True  # --no-model: rules only, no trained topic model
 
 
 @dataclass
@@ -190,6 +193,9 @@ class Engine:
             warnings.append(Warning("W210", f"context pattern(s) {', '.join(budget.skipped_context_patterns())} took longer than {REGEX_TIMEOUT_SECONDS}s and were skipped for the rest of the document"))
         unreadable = document.unreadable
         topics = self._topics(document, outcomes, unreadable)
+        model = shipped_model() if options.use_model and not options.force_required and options.only_rules is None else None
+        if model is not None:
+            topics = combine_with_model(model, document, topics)
         findings = self._findings(document, outcomes, topics, contract_type, perspective, memo_language, options, unreadable)
         lint_rules = [r for r in self.pack.active() if r.kind == "lint" and (options.only_rules is None or r.id in options.only_rules)]
         findings += lint_findings(document, lint_rules, memo_language, first_id=len(findings) + 1)
@@ -210,6 +216,7 @@ class Engine:
             rules_version=self.pack.version,
             warnings=tuple(dict.fromkeys(warnings)),
             one_sidedness=one_sidedness,
+            model_version=model.version if model is not None else None,
         )
 
     # -- matching ---------------------------------------------------------------------

@@ -16,7 +16,7 @@ def report_dict(report: Report) -> dict:
     document = report.document
     return {
         "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "clausecheck", "version": __version__, "rules_version": report.rules_version},
+        "tool": {"name": "clausecheck", "version": __version__, "rules_version": report.rules_version, "model_version": report.model_version},
         "source": {
             "path": document.source.path,
             "format": document.source.format,

@@ -225,6 +225,8 @@ def checklist_of(report: Report, index: ClauseIndex, language: str) -> list[dict
             "more_clauses": max(0, len(clauses) - 6),
             "findings": [f.id for f in findings],
             "quotes": quotes,
+            # Lightly marked: the topic model, not a rule, found it (score shown).
+            "model_score": max((e.score or 0.0 for e in result.evidence if e.detector == "model"), default=None) if result else None,
         })
     return checklist
 

@@ -1,0 +1,148 @@
+"""Load the shipped topic model and score a document's clauses and sentences with it.
+
+The artefact (`clausecheck/models/`) is plain data: `topics.json` (version, topics,
+per-topic thresholds, how it was trained) and one `topics-<lang>.npz` per language holding
+the vocabulary, idf weights and the linear model's coefficients as numpy arrays, read with
+`allow_pickle=False` so loading runs no code. Scoring is a sparse dot product done here in
+numpy, so checking needs neither scikit-learn nor scipy (training does, see
+benchmarks/train_topics.py). The same `tfidf_rows` builds the training matrix, so training
+and checking see identical features.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy
+
+from clausecheck.model import Document
+from clausecheck.topicmodel.features import ngrams
+from clausecheck.topicmodel.units import Unit, document_units
+
+MODEL_PACKAGE = "clausecheck.models"
+META_NAME = "topics.json"
+
+
+@dataclass(frozen=True)
+class LanguageModel:
+    language: str
+    topics: tuple[str, ...]
+    vocabulary: dict[str, int]
+    idf: numpy.ndarray  # (features,)
+    coef: numpy.ndarray  # (features, topics)
+    intercept: numpy.ndarray  # (topics,)
+    threshold: numpy.ndarray  # (topics,) score at or above which the topic is present
+    grey: numpy.ndarray  # (topics,) score at or above which an absent topic is uncertain
+
+    def ids(self, text: str) -> numpy.ndarray:
+        vocabulary = self.vocabulary
+        return numpy.fromiter((vocabulary[g] for g in ngrams(text, self.language) if g in vocabulary), dtype=numpy.int64)
+
+    def scores(self, id_lists: list[numpy.ndarray]) -> numpy.ndarray:
+        """Probabilities (units × topics) for units given as arrays of feature ids."""
+        rows, cols, values = tfidf_rows(id_lists, self.idf)
+        margins = numpy.tile(self.intercept.astype(numpy.float64), (len(id_lists), 1))
+        if len(rows):
+            contributions = values[:, None] * self.coef[cols].astype(numpy.float64)
+            starts = numpy.flatnonzero(numpy.r_[True, rows[1:] != rows[:-1]])
+            margins[rows[starts]] += numpy.add.reduceat(contributions, starts, axis=0)
+        return 1.0 / (1.0 + numpy.exp(-margins))
+
+
+@dataclass(frozen=True)
+class TopicModel:
+    version: str
+    languages: dict[str, LanguageModel]
+    meta: dict
+
+    def score_document(self, document: Document) -> tuple[list[Unit], dict[str, numpy.ndarray]]:
+        """The document's units and, per language, their scores (units × that model's topics);
+        units of a language the model lacks are not scored."""
+        units = document_units(document)
+        by_language: dict[str, numpy.ndarray] = {}
+        for language, model in self.languages.items():
+            id_lists = unit_ids(model, document, [u for u in units if u.language == language])
+            if id_lists:
+                by_language[language] = model.scores(id_lists)
+        return units, by_language
+
+
+def unit_ids(model: LanguageModel, document: Document, units: list[Unit]) -> list[numpy.ndarray]:
+    """Feature ids of each unit; a clause's are those of its sentences (extracted once)."""
+    sentence_ids: dict[int, list[numpy.ndarray]] = {}
+    out = []
+    for unit in units:
+        if unit.kind == "sentence":
+            ids = model.ids(document.text[unit.start : unit.end])
+            sentence_ids.setdefault(unit.clause, []).append(ids)
+        else:
+            parts = sentence_ids.get(unit.clause) or [numpy.zeros(0, dtype=numpy.int64)]
+            ids = numpy.concatenate(parts)
+        out.append(ids)
+    return out
+
+
+def tfidf_rows(id_lists: list[numpy.ndarray], idf: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """(row, column, value) of the L2-normalised sublinear tf-idf matrix, rows ascending:
+    tf → 1 + ln(tf), times idf, each row scaled to unit length."""
+    if not id_lists:
+        empty = numpy.zeros(0, dtype=numpy.int64)
+        return empty, empty, numpy.zeros(0)
+    width = len(idf)
+    lengths = numpy.fromiter((len(ids) for ids in id_lists), dtype=numpy.int64, count=len(id_lists))
+    row_of = numpy.repeat(numpy.arange(len(id_lists), dtype=numpy.int64), lengths)
+    keys = row_of * width + (numpy.concatenate(id_lists) if lengths.sum() else numpy.zeros(0, dtype=numpy.int64))
+    keys, counts = numpy.unique(keys, return_counts=True)
+    rows, cols = keys // width, keys % width
+    values = (1.0 + numpy.log(counts)) * idf[cols]
+    norms = numpy.sqrt(numpy.bincount(rows, weights=values * values, minlength=len(id_lists)))
+    values = values / norms[rows]
+    return rows, cols, values
+
+
+def sigmoid(margin: float) -> float:
+    return 1.0 / (1.0 + math.exp(-margin))
+
+
+def load_from(folder: Path | resources.abc.Traversable) -> TopicModel:
+    meta = json.loads(folder.joinpath(META_NAME).read_text(encoding="utf-8"))
+    languages = {}
+    for language, spec in meta["languages"].items():
+        with folder.joinpath(spec["file"]).open("rb") as handle:
+            arrays = numpy.load(handle, allow_pickle=False)
+            vocabulary = arrays["vocabulary"].tolist()
+            topics = tuple(spec["topics"])
+            languages[language] = LanguageModel(
+                language=language,
+                topics=topics,
+                vocabulary={gram: index for index, gram in enumerate(vocabulary)},
+                idf=arrays["idf"].astype(numpy.float64),
+                coef=arrays["coef"].astype(numpy.float32),
+                intercept=arrays["intercept"].astype(numpy.float64),
+                threshold=numpy.array([spec["thresholds"][t] for t in topics], dtype=numpy.float64),
+                grey=numpy.array([spec["grey"][t] for t in topics], dtype=numpy.float64),
+            )
+    return TopicModel(version=meta["version"], languages=languages, meta=meta)
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> TopicModel | None:
+    """The model inside the package, loaded once per process; None when it is not installed."""
+    folder = resources.files(MODEL_PACKAGE)
+    if not folder.joinpath(META_NAME).is_file():
+        return None
+    return load_from(folder)
+
+
+@lru_cache(maxsize=1)
+def shipped_version() -> str | None:
+    """The shipped model's version, read without loading its arrays (for --version)."""
+    folder = resources.files(MODEL_PACKAGE)
+    if not folder.joinpath(META_NAME).is_file():
+        return None
+    return json.loads(folder.joinpath(META_NAME).read_text(encoding="utf-8"))["version"]
