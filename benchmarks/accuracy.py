@@ -24,6 +24,7 @@ import sys
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 csv.field_size_limit(sys.maxsize)
@@ -123,27 +124,28 @@ def load_corpus(folder: Path):
     raise SystemExit(f"{folder}: neither master_clauses.csv (CUAD) nor labels.csv found")
 
 
-def _check_one(path: str) -> tuple[str, dict | None, str | None, float]:
-    """Run the checker exactly as `clausecheck check --format json` does."""
-    from clausecheck.pipeline import check_file
+def _check_one(path: str, use_model: bool = True) -> tuple[str, dict | None, str | None, float]:
+    """Run the checker exactly as `clausecheck check --format json` (`--no-model`) does."""
+    from clausecheck.engine.runner import CheckOptions
+    from clausecheck.pipeline import Settings, check_file
     from clausecheck.report.json_report import report_dict
 
     started = time.perf_counter()
     try:
-        report = check_file(path)
+        report = check_file(path, Settings(check=CheckOptions(use_model=use_model)))
     except Exception as error:  # noqa: BLE001 - a failed file is scored as all-absent, and listed
         return path, None, f"{type(error).__name__}: {error}", time.perf_counter() - started
     return path, report_dict(report), None, time.perf_counter() - started
 
 
-def run(folders: list[Path], jobs: int, limit: int | None) -> dict:
+def run(folders: list[Path], jobs: int, limit: int | None, use_model: bool = True) -> dict:
     results: dict = {"corpora": {}}
     for folder in folders:
         layout, documents, labels = load_corpus(folder)
         names = sorted(documents)[:limit] if limit else sorted(documents)
         started = time.perf_counter()
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            outputs = list(pool.map(_check_one, [str(documents[n]) for n in names], chunksize=2))
+            outputs = list(pool.map(partial(_check_one, use_model=use_model), [str(documents[n]) for n in names], chunksize=2))
         elapsed = time.perf_counter() - started
         by_path = {path: (report, error) for path, report, error, _ in outputs}
         topics = sorted({t for doc in labels.values() for t in doc})
@@ -229,9 +231,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worst", type=int, default=15, help="how many false positives/negatives to list")
     parser.add_argument("--topic", help="list mistakes for this topic only")
     parser.add_argument("--json", type=Path, help="also write the full results here")
+    parser.add_argument("--no-model", action="store_true", help="rules only, as `clausecheck check --no-model` (the topic model was trained on these corpora: its scores here are not held out)")
     parser.add_argument("--markdown", type=Path, help="also write the per-topic tables as Markdown here")
     args = parser.parse_args(argv)
-    results = run(args.folders, args.jobs, args.limit)
+    results = run(args.folders, args.jobs, args.limit, not args.no_model)
     if args.topic:
         for corpus in results["corpora"].values():
             for kind in ("false_positives", "false_negatives"):

@@ -20,15 +20,17 @@ from clausecheck.topicmodel.units import Unit
 EVIDENCE_MAX_CHARS = 500
 
 
-def best_scores(model: TopicModel, document: Document) -> dict[str, tuple[float, float, float, Unit | None]]:
-    """Per topic: (best score of any unit, threshold, grey bound, best-scoring sentence)."""
-    units, by_language = model.score_document(document)
+def best_scores(model: TopicModel, document: Document, wanted: set[str] | None = None) -> dict[str, tuple[float, float, float, Unit | None]]:
+    """Per topic (the `wanted` ones, or all): (best score of any unit, threshold, grey bound,
+    best-scoring sentence)."""
+    units, by_language = model.score_document(document, wanted)
     best: dict[str, tuple[float, float, float, Unit | None]] = {}
-    for language, scores in by_language.items():
+    for language, (topics, scores) in by_language.items():
         language_model = model.languages[language]
+        index_of = {t: i for i, t in enumerate(language_model.topics)}
         language_units = [u for u in units if u.language == language]
         sentence_rows = numpy.array([u.kind == "sentence" for u in language_units])
-        for column, topic in enumerate(language_model.topics):
+        for column, topic in enumerate(topics):
             column_scores = scores[:, column]
             top = float(column_scores.max())
             sentence_scores = numpy.where(sentence_rows, column_scores, -1.0)
@@ -36,13 +38,14 @@ def best_scores(model: TopicModel, document: Document) -> dict[str, tuple[float,
             sentence = language_units[row] if sentence_rows[row] else None
             # Of two languages in one contract the one that scores higher speaks for it.
             if topic not in best or top > best[topic][0]:
-                best[topic] = (top, float(language_model.threshold[column]), float(language_model.grey[column]), sentence)
+                best[topic] = (top, float(language_model.threshold[index_of[topic]]), float(language_model.grey[index_of[topic]]), sentence)
     return best
 
 
 def combine(model: TopicModel, document: Document, topics: dict[str, TopicResult]) -> dict[str, TopicResult]:
     """`topics` with the model's verdict on the ones the rules left absent or uncertain."""
-    best = best_scores(model, document)
+    # Only what the rules left open is scored: a topic they found stays as they found it.
+    best = best_scores(model, document, {t for t, r in topics.items() if r.status != "present"})
     combined = dict(topics)
     for topic, result in topics.items():
         if result.status == "present" or topic not in best:

@@ -34,14 +34,24 @@ def ngrams(text: str, language: str) -> list[str]:
     return _english(text)
 
 
+def english_words(normalised: str) -> list[str]:
+    return _RE_WORD.findall(normalised)
+
+
+def word_grams(word: str) -> list[str]:
+    """The features one English word gives on its own: itself and, if longer than four
+    letters, its character 4-grams with word edges marked (< >)."""
+    out = ["w " + word]
+    if len(word) > 4:
+        padded = f"<{word}>"
+        out.extend("c " + padded[i : i + 4] for i in range(len(padded) - 3))
+    return out
+
+
 def _english(text: str) -> list[str]:
-    words = _RE_WORD.findall(text)
-    out = ["w " + w for w in words]
+    words = english_words(text)
+    out = [gram for word in words for gram in word_grams(word)]
     out.extend(f"w {a} {b}" for a, b in zip(words, words[1:]))
-    for word in words:
-        if len(word) > 4:
-            padded = f"<{word}>"
-            out.extend("c " + padded[i : i + 4] for i in range(len(padded) - 3))
     return out
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -21,11 +21,12 @@ from pathlib import Path
 import numpy
 
 from clausecheck.model import Document
-from clausecheck.topicmodel.features import ngrams
+from clausecheck.topicmodel.features import english_words, ngrams, normalise, word_grams
 from clausecheck.topicmodel.units import Unit, document_units
 
 MODEL_PACKAGE = "clausecheck.models"
 META_NAME = "topics.json"
+WORD_CACHE_MAX = 200_000
 
 
 @dataclass(frozen=True)
@@ -34,21 +35,43 @@ class LanguageModel:
     topics: tuple[str, ...]
     vocabulary: dict[str, int]
     idf: numpy.ndarray  # (features,)
-    coef: numpy.ndarray  # (features, topics)
+    coef: numpy.ndarray  # (features, topics), float16 as shipped
     intercept: numpy.ndarray  # (topics,)
     threshold: numpy.ndarray  # (topics,) score at or above which the topic is present
     grey: numpy.ndarray  # (topics,) score at or above which an absent topic is uncertain
 
-    def ids(self, text: str) -> numpy.ndarray:
-        vocabulary = self.vocabulary
-        return numpy.fromiter((vocabulary[g] for g in ngrams(text, self.language) if g in vocabulary), dtype=numpy.int64)
+    # Per-word feature ids, kept across documents: contract words repeat, so most words are
+    # looked up once per process (bounded by WORD_CACHE_MAX).
+    word_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def scores(self, id_lists: list[numpy.ndarray]) -> numpy.ndarray:
-        """Probabilities (units × topics) for units given as arrays of feature ids."""
+    def ids(self, text: str) -> numpy.ndarray:
+        """Feature ids of `text`: those of `features.ngrams` found in the vocabulary (the same
+        multiset; English goes word by word through the cache, which is what makes it fast)."""
+        get = self.vocabulary.get
+        if self.language != "en":
+            found = [i for i in map(get, ngrams(text, self.language)) if i is not None]
+            return numpy.array(found, dtype=numpy.int64)
+        words = english_words(normalise(text))
+        cache = self.word_cache
+        if len(cache) > WORD_CACHE_MAX:
+            cache.clear()
+        found: list[int] = []
+        for word in words:
+            word_ids = cache.get(word)
+            if word_ids is None:
+                word_ids = cache[word] = [i for i in map(get, word_grams(word)) if i is not None]
+            found.extend(word_ids)
+        found.extend(i for i in map(get, [f"w {a} {b}" for a, b in zip(words, words[1:])]) if i is not None)
+        return numpy.array(found, dtype=numpy.int64)
+
+    def scores(self, id_lists: list[numpy.ndarray], columns: numpy.ndarray | None = None) -> numpy.ndarray:
+        """Probabilities (units × topics, or × the topic `columns` asked for) for units given
+        as arrays of feature ids."""
+        columns = numpy.arange(len(self.topics)) if columns is None else columns
         rows, cols, values = tfidf_rows(id_lists, self.idf)
-        margins = numpy.tile(self.intercept.astype(numpy.float64), (len(id_lists), 1))
-        if len(rows):
-            contributions = values[:, None] * self.coef[cols].astype(numpy.float64)
+        margins = numpy.tile(self.intercept[columns].astype(numpy.float64), (len(id_lists), 1))
+        if len(rows) and len(columns):
+            contributions = values.astype(numpy.float32)[:, None] * self.coef[numpy.ix_(cols, columns)].astype(numpy.float32)
             starts = numpy.flatnonzero(numpy.r_[True, rows[1:] != rows[:-1]])
             margins[rows[starts]] += numpy.add.reduceat(contributions, starts, axis=0)
         return 1.0 / (1.0 + numpy.exp(-margins))
@@ -60,15 +83,18 @@ class TopicModel:
     languages: dict[str, LanguageModel]
     meta: dict
 
-    def score_document(self, document: Document) -> tuple[list[Unit], dict[str, numpy.ndarray]]:
-        """The document's units and, per language, their scores (units × that model's topics);
-        units of a language the model lacks are not scored."""
+    def score_document(self, document: Document, wanted: set[str] | None = None) -> tuple[list[Unit], dict[str, tuple[list[str], numpy.ndarray]]]:
+        """The document's units and, per language, the topics scored and their scores (units ×
+        topics): the `wanted` ones, or all. Units of a language the model lacks are not scored."""
         units = document_units(document)
-        by_language: dict[str, numpy.ndarray] = {}
+        by_language: dict[str, tuple[list[str], numpy.ndarray]] = {}
         for language, model in self.languages.items():
-            id_lists = unit_ids(model, document, [u for u in units if u.language == language])
-            if id_lists:
-                by_language[language] = model.scores(id_lists)
+            columns = [i for i, t in enumerate(model.topics) if wanted is None or t in wanted]
+            language_units = [u for u in units if u.language == language]
+            if not columns or not language_units:
+                continue
+            id_lists = unit_ids(model, document, language_units)
+            by_language[language] = ([model.topics[i] for i in columns], model.scores(id_lists, numpy.array(columns)))
         return units, by_language
 
 
@@ -115,14 +141,15 @@ def load_from(folder: Path | resources.abc.Traversable) -> TopicModel:
     for language, spec in meta["languages"].items():
         with folder.joinpath(spec["file"]).open("rb") as handle:
             arrays = numpy.load(handle, allow_pickle=False)
-            vocabulary = arrays["vocabulary"].tolist()
+            # One UTF-8 byte array, n-grams separated by newlines (see train_topics.write_npz).
+            vocabulary = arrays["vocabulary"].tobytes().decode("utf-8").split("\n")
             topics = tuple(spec["topics"])
             languages[language] = LanguageModel(
                 language=language,
                 topics=topics,
-                vocabulary={gram: index for index, gram in enumerate(vocabulary)},
+                vocabulary=dict(zip(vocabulary, range(len(vocabulary)))),
                 idf=arrays["idf"].astype(numpy.float64),
-                coef=arrays["coef"].astype(numpy.float32),
+                coef=arrays["coef"],  # float16: rows are widened only when a unit uses them
                 intercept=arrays["intercept"].astype(numpy.float64),
                 threshold=numpy.array([spec["thresholds"][t] for t in topics], dtype=numpy.float64),
                 grey=numpy.array([spec["grey"][t] for t in topics], dtype=numpy.float64),
