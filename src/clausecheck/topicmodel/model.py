@@ -22,7 +22,7 @@ import numpy
 
 from clausecheck.model import Document
 from clausecheck.topicmodel.features import english_words, ngrams, normalise, word_grams
-from clausecheck.topicmodel.units import Unit, document_units
+from clausecheck.topicmodel.units import Unit, document_units, visible_text
 
 MODEL_PACKAGE = "clausecheck.models"
 META_NAME = "topics.json"
@@ -87,24 +87,26 @@ class TopicModel:
         """The document's units and, per language, the topics scored and their scores (units ×
         topics): the `wanted` ones, or all. Units of a language the model lacks are not scored."""
         units = document_units(document)
+        text = visible_text(document)
         by_language: dict[str, tuple[list[str], numpy.ndarray]] = {}
         for language, model in self.languages.items():
             columns = [i for i, t in enumerate(model.topics) if wanted is None or t in wanted]
             language_units = [u for u in units if u.language == language]
             if not columns or not language_units:
                 continue
-            id_lists = unit_ids(model, document, language_units)
+            id_lists = unit_ids(model, text, language_units)
             by_language[language] = ([model.topics[i] for i in columns], model.scores(id_lists, numpy.array(columns)))
         return units, by_language
 
 
-def unit_ids(model: LanguageModel, document: Document, units: list[Unit]) -> list[numpy.ndarray]:
-    """Feature ids of each unit; a clause's are those of its sentences (extracted once)."""
+def unit_ids(model: LanguageModel, text: str, units: list[Unit]) -> list[numpy.ndarray]:
+    """Feature ids of each unit of `text` (the document's visible text); a clause's are
+    those of its sentences (extracted once)."""
     sentence_ids: dict[int, list[numpy.ndarray]] = {}
     out = []
     for unit in units:
         if unit.kind == "sentence":
-            ids = model.ids(document.text[unit.start : unit.end])
+            ids = model.ids(text[unit.start : unit.end])
             sentence_ids.setdefault(unit.clause, []).append(ids)
         else:
             parts = sentence_ids.get(unit.clause) or [numpy.zeros(0, dtype=numpy.int64)]

@@ -46,6 +46,18 @@ def document_units(document: Document) -> list[Unit]:
     return sentences + clauses
 
 
+def visible_text(document: Document) -> str:
+    """`Document.text` with hidden text (Block.hidden: Word's hidden, white or 1 pt runs)
+    blanked, offsets kept: words a reader cannot see must not make a topic present."""
+    hidden = [(block.start + start, block.start + end) for block in document.blocks for start, end in block.hidden]
+    if not hidden:
+        return document.text
+    characters = list(document.text)
+    for start, end in hidden:
+        characters[start:end] = " " * (end - start)
+    return "".join(characters)
+
+
 def sentence_spans(text: str, language: str) -> list[tuple[int, int]]:
     """(start, end) of each non-blank sentence of `text`, cut at SENTENCE_MAX_CHARS."""
     spans = []
