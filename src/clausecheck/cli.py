@@ -289,6 +289,40 @@ def batch(ctx, directory, output, jobs, include, exclude, party, lang, contract_
         sys.exit(EXIT_FINDINGS)
 
 
+@main.command(short_help="Start a local web page for checking contracts (needs clausecheck[serve]).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; anything but loopback makes the page reachable from other machines.")
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for uploads, memos and the history (default: clausecheck in your data folder).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: 2 at most).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True, help="Seconds one file may take before its worker is stopped (E301).")
+@click.option("--max-size", type=click.FloatRange(min=0, min_open=True), default=50, show_default=True, help="Largest upload to accept, in MB (larger: E109).")
+@click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False, exists=True), help="Extra rule pack folder. Repeatable.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+@_debug_option
+@click.pass_context
+def serve(ctx, port, host, data, jobs, timeout, max_size, rules, open_browser):
+    """Serve the checker as a web page on this machine and print its address (with an access token).
+
+    \b
+    Examples:
+      clausecheck serve
+      clausecheck serve --port 9000 --data ~/contracts-review --open
+    """
+    try:
+        from clausecheck.serve.server import default_data_folder, serve as run_server
+        from clausecheck.serve.security import new_token
+        from clausecheck.serve.workers import default_jobs
+    except ImportError as error:
+        raise Failure(f"[E300] clausecheck serve needs its extra: pip install 'clausecheck[serve]' ({error})") from None
+    try:
+        run_server(data or default_data_folder(), host, port, new_token(), jobs or default_jobs(), timeout, int(max_size * 1024 * 1024),
+                   tuple(str(Path(r)) for r in rules), open_browser, lambda line: click.echo(line, err=True))
+    except OSError as error:
+        raise Failure(f"[E302] cannot serve on {host}:{port}: {error.strerror or error}") from None
+    except Exception as error:  # noqa: BLE001
+        _fail(error, ctx.obj["debug"])
+
+
 @main.command(short_help="Show the clause structure as the checker sees it (for debugging).")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the structure as JSON.")
