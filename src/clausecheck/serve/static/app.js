@@ -81,7 +81,7 @@ function newCard(key, name, size) {
   const node = el("article", { className: "card", "data-entry": key });
   const card = { key, name, size, node, entry: null, signature: "", localError: null, progress: null };
   cards.set(key, card);
-  document.getElementById("cards").prepend(node);
+  document.getElementById("cards").append(node);
   render(card);
   return card;
 }
@@ -205,6 +205,8 @@ function result(entry) {
       finding.clause ? el("span", { className: "clause", text: finding.clause, dir: "auto" }) : null));
   }
   box.append(list);
+  const notShown = outcome.findings.filter((finding) => finding.kind !== "note").length - shown.length;
+  if (notShown > 0) box.append(el("p", { className: "hint", text: t("more_findings", { count: notShown }) }));
   box.append(el("h4", { text: S.downloads }));
   const downloads = el("ul", { className: "downloads" });
   for (const format of DATA.formats) {
@@ -217,7 +219,7 @@ function result(entry) {
   box.append(downloads);
   if (outcome.formats.html) {
     box.append(el("h4", { text: S.memo_heading }));
-    box.append(el("iframe", { className: "memo", src: "/entries/" + entry.id + "/memo?v=" + entry.checked_at, title: S.memo_heading, sandbox: "", loading: "lazy" }));
+    box.append(el("iframe", { className: "memo", src: "/entries/" + entry.id + "/memo?v=" + entry.checked_at, title: S.memo_heading, sandbox: "" }));
   }
   return box;
 }
