@@ -102,6 +102,8 @@ CODES = {
     "E300": "internal error while checking",
     "E301": "worker died or timed out",
     "E302": "output could not be written",
+    "E303": "serve: access refused (the start-up token is missing or wrong)",
+    "E304": "serve: request refused (not from the page itself: another host, origin or site)",
     "W101": "tracked changes present: text read as if all changes were accepted (or as before them: --changes original)",
     "W102": "garbled or missing glyphs on some pages",
     "W103": "some pages have no text layer",

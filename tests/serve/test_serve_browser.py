@@ -164,7 +164,7 @@ def test_the_language_switch_changes_the_page(browser, server):
     watched.close()
 
 
-def test_hostile_uploads_get_a_coded_error_and_nothing_runs(browser, server, workspace, tmp_path):
+def test_hostile_uploads_get_a_coded_error_and_nothing_runs(browser, server, workspace, tmp_path, screenshots):
     outside_before = {p for p in files_under(workspace) if not p.startswith("data")}
     watched = Watched(browser, server, "en-US")
     page = watched.page
@@ -193,6 +193,7 @@ def test_hostile_uploads_get_a_coded_error_and_nothing_runs(browser, server, wor
     assert page.locator(".card img").count() == 0
     assert memo.locator("img[src=x]").count() == 0
     assert not list((server.data / "uploads").glob("big*"))
+    page.locator("#cards").screenshot(path=str(screenshots / "serve-errors-en.png"))
     outside_after = {p for p in files_under(workspace) if not p.startswith("data")}
     assert outside_after == outside_before
     watched.assert_clean()
@@ -246,3 +247,28 @@ def test_a_cross_origin_page_cannot_post(browser, server):
     finally:
         attacker.shutdown()
         attacker.server_close()
+
+
+def test_history_search_and_delete_in_the_page(browser, server, tmp_path):
+    watched = Watched(browser, server, "ja-JP")
+    page = watched.page
+    contract = tmp_path / "検索用の秘密保持契約.md"
+    contract.write_bytes((SAMPLES / "en_mutual_nda.md").read_bytes())
+    page.set_input_files("#file-input", str(contract))
+    watched.card(contract.name).locator("button.check").wait_for(timeout=CHECK_MS)
+    entry_id = watched.card(contract.name).get_attribute("data-entry")
+    assert (server.data / "uploads" / f"{entry_id}.md").is_file()
+    page.fill("#search", "検索用")
+    page.click("#search-form button[type=submit]")
+    rows = page.locator("#history-rows tr")
+    playwright_api.expect(rows).to_have_count(1)
+    assert contract.name in rows.first.inner_text()
+    rows.first.locator("button.danger-text").click()
+    page.locator("#history-rows .confirm-row button.danger").click()
+    playwright_api.expect(rows).to_have_count(0)
+    assert "削除しました" in page.locator("#notice").inner_text()
+    assert page.locator("#history-empty").inner_text() == "該当するファイルはありません。"
+    assert watched.card(contract.name).count() == 0
+    assert not [p for p in files_under(server.data) if entry_id in p]
+    watched.assert_clean()
+    watched.close()

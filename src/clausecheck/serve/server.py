@@ -37,6 +37,14 @@ def default_data_folder() -> Path:
     return base / APP_FOLDER
 
 
+def exposure_warning(host: str) -> str | None:
+    """What to tell the user who binds the page to an address other machines can reach."""
+    if is_loopback(host):
+        return None
+    return (f"clausecheck: warning: serving on {host}, reachable from other machines, over plain HTTP: anyone who can reach it "
+            "and has the token can upload contracts and read the memos; use the default 127.0.0.1 unless you mean it")
+
+
 def bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -57,8 +65,9 @@ def serve(data: Path, host: str, port: int, token: str, jobs: int, timeout: floa
     data = Path(data).expanduser().resolve()
     data.mkdir(parents=True, exist_ok=True)
     ensure_folders(data)
-    if not is_loopback(host):
-        echo(f"clausecheck: warning: serving on {host}, not only on this machine: anyone who can reach it and has the token can upload contracts and read the memos")
+    warning = exposure_warning(host)
+    if warning:
+        echo(warning)
     sock = bind(host, port)
     port = sock.getsockname()[1]
     config = ServeConfig(data=data, host=host, port=port, token=token, max_bytes=max_bytes, jobs=jobs, timeout=timeout, rules_dirs=rules_dirs)

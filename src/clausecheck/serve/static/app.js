@@ -105,12 +105,13 @@ function render(card) {
   node.replaceChildren();
   node.className = "card state-" + (card.localError ? "failed" : entry ? entry.state : "uploading");
 
-  const remove = el("button", { type: "button", className: "button quiet remove", text: S.remove });
-  remove.addEventListener("click", () => confirmDelete(card, remove));
+  const remove = el("button", { type: "button", className: "button quiet remove", text: entry ? S.remove : S.cancel });
+  // A file refused before it was stored has nothing to delete on the server: the card just goes.
+  remove.addEventListener("click", () => (entry ? confirmDelete(card, remove) : dismiss(card)));
   node.append(el("header", {},
     el("h3", { className: "file-name", text: entry ? entry.name : card.name, dir: "auto" }),
     el("span", { className: "size", text: formatSize(entry ? entry.size : card.size) }),
-    entry ? remove : null));
+    entry || card.localError ? remove : null));
 
   if (card.localError) {
     node.append(errorBox(card.localError.code, card.localError.message));
@@ -222,6 +223,11 @@ function result(entry) {
     box.append(el("iframe", { className: "memo", src: "/entries/" + entry.id + "/memo?v=" + entry.checked_at, title: S.memo_heading, sandbox: "" }));
   }
   return box;
+}
+
+function dismiss(card) {
+  card.node.remove();
+  cards.delete(card.key);
 }
 
 function confirmDelete(card, button) {
