@@ -42,7 +42,7 @@ class Server:
 
     def __init__(self, data: Path, *options: str):
         self.data = data
-        self.log = data.parent / f"{data.name}.serve.log"
+        self.log = data.parent / f"{data.name}.{id(self):x}.serve.log"
         self._log_handle = open(self.log, "w+b")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "clausecheck", "serve", "--port", "0", "--data", str(data), *options],

@@ -221,3 +221,34 @@ def test_unknown_entries_and_formats_are_404_with_a_code(server):
     assert server.request("GET", "/api/entries/../../etc").status == 404
     answer = server.request("GET", "/entries/" + "a" * 32 + "/download/json")
     assert answer.status == 404 and answer.json()["error"]["code"] == "E101"
+
+
+def test_the_history_outlives_the_server(tmp_path):
+    data = tmp_path / "data"
+    first = Server(data)
+    try:
+        entry = first.wait(first.upload("nda.md", (SAMPLES / "en_mutual_nda.md").read_bytes()).json()["id"])
+        assert first.check(entry["id"])["state"] == "done"
+    finally:
+        first.stop()
+    second = Server(data)
+    try:
+        assert second.token != first.token  # a new token at each start
+        assert second.request("GET", "/api/entries", headers={"X-Clausecheck-Token": first.token}, token=False).status == 403
+        kept = second.request("GET", "/api/entries").json()["entries"]
+        assert [e["id"] for e in kept] == [entry["id"]] and kept[0]["state"] == "done"
+        assert second.request("GET", f"/entries/{entry['id']}/download/json").status == 200
+    finally:
+        second.stop()
+    assert "Traceback" not in first.output() + second.output()
+
+
+def test_serve_help_lists_its_options():
+    from click.testing import CliRunner
+
+    from clausecheck.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--port", "--host", "--data", "--timeout", "--max-size", "--open"):
+        assert option in result.output

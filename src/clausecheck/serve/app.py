@@ -26,7 +26,7 @@ from urllib.parse import quote, unquote
 import jinja2
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -34,12 +34,12 @@ from starlette.staticfiles import StaticFiles
 from clausecheck import __version__
 from clausecheck.errors import ClausecheckError, InputError
 from clausecheck.parsers import SUPPORTED_SUFFIXES
-from clausecheck.report import FORMATS
 from clausecheck.report.strings import STRINGS as MEMO_STRINGS
 from clausecheck.serve.checks import CONTRACT_TYPES, CheckRequest, Checks
 from clausecheck.serve.history import READY, DONE, FAILED
 from clausecheck.serve.i18n import LANGUAGES, choose_language, strings
 from clausecheck.serve.security import Guard, Refusal
+from clausecheck.serve.tasks import download_ids
 from clausecheck.serve.uploads import store_upload
 
 PACKAGE = Path(__file__).parent
@@ -162,7 +162,7 @@ def create_app(config: ServeConfig, checks: Checks) -> Starlette:
             "lang": language,
             "max_bytes": config.max_bytes,
             "suffixes": list(SUPPORTED_SUFFIXES),
-            "formats": list(FORMATS),
+            "formats": download_ids(),
             "strings": ui,
             "contract_types": [{"id": t, "name": memo["types"][t]} for t in CONTRACT_TYPES],
         }
@@ -185,7 +185,11 @@ def create_app(config: ServeConfig, checks: Checks) -> Starlette:
         raw_name = unquote(request.headers.get("x-file-name", ""), errors="replace")
         length = request.headers.get("content-length")
         declared = int(length) if length and length.isdigit() else None
-        stored = await store_upload(config.data, raw_name, declared, request.stream(), config.max_bytes)
+        try:
+            stored = await store_upload(config.data, raw_name, declared, request.stream(), config.max_bytes)
+        except ClientDisconnect:
+            # The browser gave up (the page was closed mid-upload): the part file is gone, nobody is listening.
+            return Response(status_code=400)
         entry = checks.add(stored)
         return JSONResponse(checks.view(entry), status_code=201)
 
@@ -290,6 +294,7 @@ def _media_type(output_format: str) -> str:
         "json": "application/json",
         "md": "text/markdown; charset=utf-8",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "redline": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "sarif": "application/sarif+json",
     }.get(output_format, "application/octet-stream")
 

@@ -8,6 +8,7 @@ entry still exists when the result arrives (it may have been deleted meanwhile).
 
 from __future__ import annotations
 
+import inspect
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -72,17 +73,18 @@ def check_upload(stored: str, display_name: str, options: dict, out_folder: str)
     folder.mkdir(parents=True, exist_ok=False)
     written: dict[str, str] = {}
     skipped: dict[str, str] = {}
-    for output_format in FORMATS:
+    for download, output_format, variant in output_variants():
         if output_format in WORD_ONLY_FORMATS and report.document.source.format != "docx":
             continue
         try:
-            content = render(report if output_format in SOURCE_READING_FORMATS else shown, output_format)
+            content = render(report if output_format in SOURCE_READING_FORMATS else shown, output_format, **variant)
         except Exception as error:  # noqa: BLE001 - one format that fails leaves the others downloadable
-            skipped[output_format] = f"{type(error).__name__}: {error}"
+            skipped[download] = f"{type(error).__name__}: {error}"
             continue
         data = content.encode("utf-8") if isinstance(content, str) else content
-        (folder / output_file(output_format)).write_bytes(data)
-        written[output_format] = default_path(shown, output_format).name
+        (folder / output_file(download)).write_bytes(data)
+        name = default_path(shown, output_format).name
+        written[download] = name.replace(".reviewed.docx", ".redline.docx") if variant.get("redline") else name
     line = report_dict(shown)
     return {
         "title": line.get("title"),
@@ -102,6 +104,24 @@ def check_upload(stored: str, display_name: str, options: dict, out_folder: str)
     }
 
 
-def output_file(output_format: str) -> str:
+def output_variants() -> list[tuple[str, str, dict]]:
+    """Every download the installed checker can write: (download id, format, render options).
+
+    One per output format, plus the Word copy with suggested wording as tracked changes where
+    the renderer offers it (`render(..., redline=True)`), so the page lists what exists.
+    """
+    variants = [(output_format, output_format, {}) for output_format in FORMATS]
+    if "redline" in inspect.signature(render).parameters and "docx" in FORMATS:
+        variants.append(("redline", "docx", {"redline": True}))
+    return variants
+
+
+def download_ids() -> list[str]:
+    return [download for download, _, _ in output_variants()]
+
+
+def output_file(download: str) -> str:
     """The stored name of one output inside an entry's folder."""
-    return output_format + SUFFIXES.get(output_format, "." + output_format)
+    if download == "redline":
+        return "redline.docx"
+    return download + SUFFIXES.get(download, "." + download)
