@@ -211,7 +211,7 @@ def create_app(config: ServeConfig, checks: Checks) -> Starlette:
         if refused:
             return refused
         entry = entry_or_404(request.path_params["entry_id"])
-        if entry.state not in CHECKABLE_STATES or (entry.state == FAILED and not entry.parties and entry.language is None):
+        if entry.state not in CHECKABLE_STATES or entry.language is None:  # no language: it could not be read
             return error_response("E100", "this file is not ready to be checked", 409)
         try:
             body = json.loads((await request.body())[:10_000] or b"{}")
@@ -285,7 +285,10 @@ def create_app(config: ServeConfig, checks: Checks) -> Starlette:
 
 
 def _text(value) -> str | None:
-    return value.strip()[:200] or None if isinstance(value, str) else None
+    """A choice from the page: a short string, or None for "automatic" (empty, missing or not a string)."""
+    if not isinstance(value, str):
+        return None
+    return value.strip()[:200] or None
 
 
 def _media_type(output_format: str) -> str:
