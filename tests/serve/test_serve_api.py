@@ -95,6 +95,7 @@ def test_a_party_that_is_not_in_the_contract_is_refused(server):
 
 def test_history_search_and_delete_remove_the_stored_copy(server):
     entry = server.wait(server.upload("unique-name-for-search.txt", (SAMPLES / "ja_outsourcing_sjis.txt").read_bytes()).json()["id"])
+    assert "W106" in [w["code"] for w in entry["warnings"]]  # what the reader noticed is shown before the check
     found = server.request("GET", "/api/entries?q=" + quote("unique-name")).json()["entries"]
     assert [e["id"] for e in found] == [entry["id"]]
     assert server.request("GET", "/api/entries?q=" + quote("%")).status == 200  # a LIKE wildcard is plain text

@@ -63,7 +63,8 @@ def address(host: str, port: int, token: str) -> str:
 def serve(data: Path, host: str, port: int, token: str, jobs: int, timeout: float, max_bytes: int, rules_dirs: tuple[str, ...], open_browser: bool, echo) -> None:
     """Run the server until interrupted; `echo` prints a line for the person who started it."""
     data = Path(data).expanduser().resolve()
-    data.mkdir(parents=True, exist_ok=True)
+    # Contracts are confidential: a new data folder is readable by its owner only.
+    data.mkdir(parents=True, exist_ok=True, mode=0o700)
     ensure_folders(data)
     warning = exposure_warning(host)
     if warning:

@@ -64,7 +64,7 @@ def accepted_suffix(name: str) -> str:
 
 def ensure_folders(data: Path) -> None:
     for folder in (UPLOADS, RESULTS, TEMPORARY):
-        (data / folder).mkdir(parents=True, exist_ok=True)
+        (data / folder).mkdir(parents=True, exist_ok=True, mode=0o700)
     # A .part file left by a server that stopped mid-upload is garbage.
     for leftover in (data / TEMPORARY).glob("*.part"):
         leftover.unlink(missing_ok=True)

@@ -128,6 +128,11 @@ function render(card) {
     busy ? el("span", { className: "spinner", "aria-hidden": "true" }) : null, stageText(entry)));
   if (busy) node.append(el("progress", {}));
   if (entry.error) node.append(errorBox(entry.error.code, entry.error.message));
+  if (entry.warnings && entry.warnings.length) {
+    const warnings = el("ul", { className: "warnings", "aria-label": S.warnings });
+    for (const warning of entry.warnings) warnings.append(el("li", {}, el("b", { text: "[" + warning.code + "]" }), " ", warning.message));
+    node.append(warnings);
+  }
   const readable = entry.state === "ready" || entry.state === "done" || (entry.state === "failed" && entry.language);
   if (readable) node.append(choices(card, keep));
   if (entry.state === "done") node.append(result(entry));
