@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,9 +66,11 @@ def accepted_suffix(name: str) -> str:
 def ensure_folders(data: Path) -> None:
     for folder in (UPLOADS, RESULTS, TEMPORARY):
         (data / folder).mkdir(parents=True, exist_ok=True, mode=0o700)
-    # A .part file left by a server that stopped mid-upload is garbage.
+    # A .part file or folder left by a server that stopped mid-upload or mid-check is garbage.
     for leftover in (data / TEMPORARY).glob("*.part"):
         leftover.unlink(missing_ok=True)
+    for leftover in (data / RESULTS).glob(".*.part"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 async def store_upload(data: Path, raw_name: str, declared_length: int | None, body: AsyncIterator[bytes], max_bytes: int) -> StoredUpload:
