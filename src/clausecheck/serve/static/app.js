@@ -173,14 +173,19 @@ function choices(card, keep) {
   return form;
 }
 
+// The sentence for `count` things: the key's `_one` form for exactly one, where the strings have it.
+function counted(key, count, values) {
+  return t(count === 1 && S[key + "_one"] !== undefined ? key + "_one" : key, values);
+}
+
 function verdictLines(result) {
   const summary = result.summary;
   const lines = [];
-  if (summary.high) lines.push(t("verdict_high", summary));
-  else if (summary.medium) lines.push(t("verdict_medium", summary));
+  if (summary.high) lines.push(counted("verdict_high", summary.high, summary));
+  else if (summary.medium) lines.push(counted("verdict_medium", summary.medium, summary));
   else if (summary.low) lines.push(t("verdict_low", summary));
   else lines.push(t("verdict_none", summary));
-  if (summary.missing) lines.push(t("verdict_missing", summary));
+  if (summary.missing) lines.push(counted("verdict_missing", summary.missing, summary));
   return lines;
 }
 
