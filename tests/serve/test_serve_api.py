@@ -253,3 +253,20 @@ def test_serve_help_lists_its_options():
     assert result.exit_code == 0
     for option in ("--port", "--host", "--data", "--timeout", "--max-size", "--open"):
         assert option in result.output
+
+
+def test_a_file_that_takes_too_long_is_e301_and_the_next_one_is_checked(tmp_path):
+    # 24 MB of numbered articles: reading alone takes seconds, well past a one-second timeout.
+    article = "第{}条（目的）本契約は、甲及び乙が共同して行う研究開発の条件を定めることを目的とする。\n"
+    slow = "".join(article.format(number) for number in range(1, 200_001)).encode("utf-8")
+    assert len(slow) > 20 * MB
+    server = Server(tmp_path / "data", "--timeout", "1", "--jobs", "1")
+    try:
+        entry = server.wait(server.upload("slow.txt", slow).json()["id"])
+        assert entry["state"] == "failed" and entry["error"]["code"] == "E301", entry
+        assert "timed out" in entry["error"]["message"]
+        quick = server.wait(server.upload("nda.md", (SAMPLES / "en_mutual_nda.md").read_bytes()).json()["id"])
+        assert quick["state"] == "ready", quick  # a fresh worker took the stuck one's place
+    finally:
+        server.stop()
+    assert "Traceback" not in server.output()
