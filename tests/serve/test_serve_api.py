@@ -13,6 +13,9 @@ from urllib.parse import quote
 
 import jsonschema
 import pytest
+from click.testing import CliRunner
+
+from clausecheck.cli import main
 
 from serve_helpers import SAMPLES, Server, files_under, need_serve_extra, write_zip_bomb
 
@@ -245,10 +248,6 @@ def test_the_history_outlives_the_server(tmp_path):
 
 
 def test_serve_help_lists_its_options():
-    from click.testing import CliRunner
-
-    from clausecheck.cli import main
-
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0
     for option in ("--port", "--host", "--data", "--timeout", "--max-size", "--open"):
