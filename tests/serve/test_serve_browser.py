@@ -259,6 +259,11 @@ def test_history_search_and_delete_in_the_page(browser, server, tmp_path):
     watched.card(contract.name).locator("button.check").wait_for(timeout=CHECK_MS)
     entry_id = watched.card(contract.name).get_attribute("data-entry")
     assert (server.data / "uploads" / f"{entry_id}.md").is_file()
+    # A new visit starts with no cards; the history brings the entry back.
+    page.reload()
+    assert watched.card(contract.name).count() == 0
+    page.locator("#history-rows tr", has_text=contract.name).locator("button", has_text="表示").click()
+    watched.card(contract.name).locator("select[name=party]").wait_for()
     page.fill("#search", "検索用")
     page.click("#search-form button[type=submit]")
     rows = page.locator("#history-rows tr")
