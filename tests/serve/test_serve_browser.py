@@ -194,6 +194,17 @@ def test_hostile_uploads_get_a_coded_error_and_nothing_runs(browser, server, wor
     assert page.locator(".card img").count() == 0
     assert memo.locator("img[src=x]").count() == 0
     assert not list((server.data / "uploads").glob("big*"))
+    # A name with a path, dropped on the page (the drop zone's own path): shown as its last part, stored by id.
+    dropped = page.evaluate_handle("""() => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File(["1. Purpose. This Agreement sets out the terms."], "../../x.pdf", {type: "application/pdf"}));
+        return transfer;
+    }""")
+    page.dispatch_event("#drop-zone", "drop", {"dataTransfer": dropped})
+    path_card = page.locator(".card", has=page.locator(".file-name", has_text="x.pdf"))
+    path_card.locator("select[name=party]").wait_for(timeout=CHECK_MS)  # read: stored and parsed
+    assert "/" not in path_card.locator(".file-name").inner_text()
+    assert not (workspace / "x.pdf").exists() and not (server.data.parent.parent / "x.pdf").exists()
     page.locator("#cards").screenshot(path=str(screenshots / "serve-errors-en.png"))
     outside_after = {p for p in files_under(workspace) if not p.startswith("data")}
     assert outside_after == outside_before
