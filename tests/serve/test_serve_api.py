@@ -67,7 +67,7 @@ def test_an_english_sample_is_read_checked_for_a_party_and_downloadable(server):
     assert done["result"]["perspective"], done["result"]
     assert done["result"]["summary"]["high"] >= 1
     assert {"html", "json", "md"} <= set(done["result"]["formats"]), done["result"]["formats"]
-    assert "docx" not in done["result"]["formats"]  # a Word copy exists only for a Word input
+    assert not {"docx", "redline"} & set(done["result"]["formats"])  # a Word copy exists only for a Word input
     report = server.request("GET", f"/entries/{entry['id']}/download/json")
     assert report.status == 200
     assert "attachment" in report.headers["content-disposition"]
@@ -88,6 +88,9 @@ def test_a_japanese_word_file_gets_a_word_copy_with_comments(server):
     word = server.request("GET", f"/entries/{entry['id']}/download/docx")
     assert word.body[:2] == b"PK"
     assert "filename*=UTF-8''" in word.headers["content-disposition"]
+    assert done["result"]["formats"]["redline"].endswith(".redline.docx")
+    redline = server.request("GET", f"/entries/{entry['id']}/download/redline")
+    assert redline.status == 200 and redline.body[:2] == b"PK" and redline.body != word.body
 
 
 def test_a_party_that_is_not_in_the_contract_is_refused(server):

@@ -8,7 +8,6 @@ entry still exists when the result arrives (it may have been deleted meanwhile).
 
 from __future__ import annotations
 
-import inspect
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -24,7 +23,7 @@ from clausecheck.serve.workers import report_stage
 # Formats whose renderer reads the uploaded file again (the Word copy with comments): they are
 # rendered from the report that still names the stored file, not the uploaded name.
 SOURCE_READING_FORMATS = frozenset({"docx"})
-# Formats that only exist for a Word input.
+# Formats that only exist for a Word input (the redline is a docx too).
 WORD_ONLY_FORMATS = frozenset({"docx"})
 
 
@@ -107,11 +106,11 @@ def check_upload(stored: str, display_name: str, options: dict, out_folder: str)
 def output_variants() -> list[tuple[str, str, dict]]:
     """Every download the installed checker can write: (download id, format, render options).
 
-    One per output format, plus the Word copy with suggested wording as tracked changes where
-    the renderer offers it (`render(..., redline=True)`), so the page lists what exists.
+    One per output format, plus the Word copy with the suggested wording as tracked changes
+    (`render(..., redline=True)`, what `check --format docx --redline` writes).
     """
     variants = [(output_format, output_format, {}) for output_format in FORMATS]
-    if "redline" in inspect.signature(render).parameters and "docx" in FORMATS:
+    if "docx" in FORMATS:
         variants.append(("redline", "docx", {"redline": True}))
     return variants
 
