@@ -96,7 +96,7 @@ def test_a_japanese_word_file_gets_a_word_copy_with_comments(server):
 def test_a_party_that_is_not_in_the_contract_is_refused(server):
     entry = server.wait(server.upload("nda.md", (SAMPLES / "en_mutual_nda.md").read_bytes()).json()["id"])
     answer = server.request("POST", f"/api/entries/{entry['id']}/check", json.dumps({"party": "Mallory"}).encode(), {"Content-Type": "application/json"})
-    assert answer.status == 422 and answer.json()["error"]["code"] == "E100"
+    assert answer.status == 422 and answer.json()["error"]["code"] == "E113"
 
 
 def test_history_search_and_delete_remove_the_stored_copy(server):

@@ -235,3 +235,20 @@ def test_the_default_data_folder_is_in_the_users_data_directory(monkeypatch, tmp
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     if os.name == "posix" and not str(default_data_folder()).startswith(str(Path.home() / "Library")):
         assert default_data_folder() == tmp_path / "clausecheck"
+
+
+def test_a_check_for_a_side_the_contract_lacks_is_e113_not_a_neutral_memo(tmp_path):
+    sample = Path(__file__).resolve().parents[2] / "sample_contracts" / "en_mutual_nda.md"
+    with pytest.raises(InputError) as raised:
+        tasks.check_upload(str(sample), "nda.md", {"party": "Mallory", "max_bytes": 1 << 20}, str(tmp_path / "out"))
+    assert raised.value.code == "E113"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_check_writes_every_download_it_lists(tmp_path):
+    sample = Path(__file__).resolve().parents[2] / "sample_contracts" / "ja_joint_development.docx"
+    outcome = tasks.check_upload(str(sample), "共同研究開発契約書.docx", {"party": "乙", "max_bytes": 50 << 20}, str(tmp_path / "out"))
+    assert set(outcome["formats"]) == set(tasks.download_ids()), outcome["skipped_formats"]
+    for download in outcome["formats"]:
+        assert (tmp_path / "out" / tasks.output_file(download)).stat().st_size > 0
+    assert outcome["formats"]["html"] == "共同研究開発契約書.memo.html"

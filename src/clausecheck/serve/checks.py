@@ -145,7 +145,7 @@ class Checks:
         """Queue a check of a read entry with the user's choices (validated here, not in the worker)."""
         names = {name for party in entry.parties for name in party["names"]}
         if request.party and request.party not in names:
-            raise InputError(f"{request.party!r} is not a party of this contract", code="E100")
+            raise InputError(f"{request.party!r} is not a party of this contract", code="E113")
         if request.contract_type and request.contract_type not in CONTRACT_TYPES:
             raise InputError(f"unknown contract type {request.contract_type!r}", code="E100")
         if request.memo_language and request.memo_language not in MEMO_LANGUAGES:

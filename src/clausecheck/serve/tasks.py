@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from clausecheck.engine.runner import CheckOptions
+from clausecheck.errors import InputError
 from clausecheck.parsers import ReadOptions
 from clausecheck.pipeline import Settings, check_file, engine_for, read_document
 from clausecheck.report import FORMATS, SUFFIXES
@@ -65,6 +66,10 @@ def check_upload(stored: str, display_name: str, options: dict, out_folder: str)
     """Check the stored upload; write every output into `out_folder`; say which were written."""
     report_stage("checking")
     report = check_file(stored, _settings(options))
+    if options.get("party") and report.perspective is None:
+        # As `check` does: a memo from no side after a side was chosen would read as a neutral all-clear.
+        sides = "; ".join(" / ".join(party.all_names) for party in report.document.parties) or "none found"
+        raise InputError(f"{options['party']!r} matches no party of this contract (its parties: {sides})", code="E113")
     # Outputs name the file as the user uploaded it, never by where it is stored.
     shown = replace(report, document=replace(report.document, source=replace(report.document.source, path=display_name)))
     report_stage("writing")
