@@ -66,7 +66,7 @@ def test_an_english_sample_is_read_checked_for_a_party_and_downloadable(server):
     assert done["state"] == "done", done
     assert done["result"]["perspective"], done["result"]
     assert done["result"]["summary"]["high"] >= 1
-    assert {"html", "json", "md"} <= set(done["result"]["formats"]), done["result"]["formats"]
+    assert {"html", "json", "md", "sarif"} <= set(done["result"]["formats"]), done["result"]["formats"]
     assert not {"docx", "redline"} & set(done["result"]["formats"])  # a Word copy exists only for a Word input
     report = server.request("GET", f"/entries/{entry['id']}/download/json")
     assert report.status == 200
@@ -76,6 +76,9 @@ def test_an_english_sample_is_read_checked_for_a_party_and_downloadable(server):
     assert line["source"]["path"] == "en_license_grant_back.pdf"  # the uploaded name, never the stored path
     memo = server.request("GET", f"/entries/{entry['id']}/memo")
     assert memo.status == 200 and "sandbox" in memo.headers["content-security-policy"]
+    sarif = server.request("GET", f"/entries/{entry['id']}/download/sarif")
+    assert sarif.status == 200 and sarif.json()["version"] == "2.1.0"
+    assert len(sarif.json()["runs"][0]["results"]) == len(line["findings"]), "one SARIF result per finding"
 
 
 def test_a_japanese_word_file_gets_a_word_copy_with_comments(server):

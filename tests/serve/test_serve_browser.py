@@ -134,6 +134,7 @@ def test_a_sample_is_checked_for_a_party_in_the_page(browser, server, screenshot
     assert finding["title"] in memo.locator("#findings").inner_text(timeout=CHECK_MS)
     assert card.locator("a[data-format=docx]").count() == 1  # a Word input gets its Word copies
     assert card.locator("a[data-format=redline]").count() == 1
+    assert card.locator("a[data-format=sarif]").count() == 1
 
     other.locator("[data-testid=verdict]").wait_for(timeout=CHECK_MS)
     assert "Neutral" in other.locator("[data-testid=verdict]").inner_text() or "中立" in other.locator("[data-testid=verdict]").inner_text()
