@@ -9,6 +9,8 @@ made with `CLAUSECHECK_SCREENSHOTS=docs/screenshots pytest tests/serve/test_serv
 from __future__ import annotations
 
 import http.server
+import importlib
+import importlib.util
 import json
 import os
 import shutil
@@ -23,9 +25,12 @@ from serve_helpers import ROOT, SAMPLES, Server, files_under, need_serve_extra, 
 
 need_serve_extra()
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(importlib.util.find_spec("playwright") is None, reason="playwright is not installed (pip install -e '.[test]')"),
+    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed"),
+]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 CHECK_MS = 120_000
 SCHEMA = json.loads((ROOT / "src/clausecheck/report/schema/report.schema.json").read_text(encoding="utf-8"))
@@ -45,7 +50,13 @@ def server(workspace):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def playwright_api():
+    # Imported when a browser test runs, not at collection: it costs the test process 16 MB.
+    return importlib.import_module("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_api):
     with playwright_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
@@ -263,7 +274,7 @@ def test_a_cross_origin_page_cannot_post(browser, server):
         attacker.server_close()
 
 
-def test_history_search_and_delete_in_the_page(browser, server, tmp_path):
+def test_history_search_and_delete_in_the_page(browser, server, tmp_path, playwright_api):
     watched = Watched(browser, server, "ja-JP")
     page = watched.page
     contract = tmp_path / "検索用の秘密保持契約.md"

@@ -18,7 +18,6 @@ from clausecheck.serve import tasks  # noqa: E402 - after the skip when the extr
 from clausecheck.serve.history import History  # noqa: E402
 from clausecheck.serve.i18n import all_strings, choose_language, from_accept_language  # noqa: E402
 from clausecheck.serve.security import Guard  # noqa: E402
-from clausecheck.serve.server import default_data_folder, exposure_warning  # noqa: E402
 from clausecheck.serve.uploads import DRAIN_LIMIT, accepted_suffix, display_name, ensure_folders, store_upload  # noqa: E402
 from clausecheck.serve.workers import TaskFailed, WorkerPool  # noqa: E402
 from clausecheck.batch_store import ResultStore  # noqa: E402
@@ -228,10 +227,14 @@ def test_history_lives_beside_the_batch_results_and_searches_literally(tmp_path)
 
 @pytest.mark.parametrize("host, warned", [("127.0.0.1", False), ("localhost", False), ("::1", False), ("127.0.0.2", False), ("0.0.0.0", True), ("192.168.1.5", True), ("::", True)])
 def test_any_address_but_loopback_is_warned_about(host, warned):
+    from clausecheck.serve.server import exposure_warning  # uvicorn and Starlette: only where needed
+
     assert (exposure_warning(host) is not None) == warned
 
 
 def test_the_default_data_folder_is_in_the_users_data_directory(monkeypatch, tmp_path):
+    from clausecheck.serve.server import default_data_folder  # uvicorn and Starlette: only where needed
+
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     if os.name == "posix" and not str(default_data_folder()).startswith(str(Path.home() / "Library")):
         assert default_data_folder() == tmp_path / "clausecheck"
