@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from clausecheck import batch
-from clausecheck.batch import BatchOptions, memo_name, neutralise_cell, run_batch
+from clausecheck.batch import BatchOptions, memo_name, neutralise_cell, run_batch, work
 from clausecheck.pipeline import Settings
 
 NDA = """{title}
@@ -235,12 +235,12 @@ def test_a_pdf_without_its_suffix_is_found_by_its_bytes(tmp_path):
 
 
 def _crash_on(names: set[str], action):
-    original = batch.check_one
+    original = work.check_one
 
-    def wrapper(path, display, memo, settings, out_dir):
+    def wrapper(path, display, memo, settings):
         if Path(display).name in names:
             action()
-        return original(path, display, memo, settings, out_dir)
+        return original(path, display, memo, settings)
 
     return wrapper
 
@@ -254,7 +254,7 @@ def test_a_worker_that_dies_is_reported_and_replaced(tmp_path, monkeypatch):
     source.mkdir()
     for name in ("a.txt", "crash.txt", "c.txt", "d.txt"):
         (source / name).write_text(NDA.format(title=name), encoding="utf-8")
-    monkeypatch.setattr(batch, "check_one", _crash_on({"crash.txt"}, lambda: os._exit(9)))
+    monkeypatch.setattr(work, "check_one", _crash_on({"crash.txt"}, lambda: os._exit(9)))
     result = run_batch(source, tmp_path / "out", Settings(), BatchOptions(jobs=1, timeout=120))
     lines = {line["source"]["path"]: line for line in read_lines(tmp_path / "out")}
     assert lines["crash.txt"]["error"]["code"] == "E301"
@@ -269,7 +269,7 @@ def test_a_worker_that_hangs_is_stopped_after_the_timeout(tmp_path, monkeypatch)
     source.mkdir()
     for name in ("a.txt", "slow.txt"):
         (source / name).write_text(NDA.format(title=name), encoding="utf-8")
-    monkeypatch.setattr(batch, "check_one", _crash_on({"slow.txt"}, lambda: time.sleep(120)))
+    monkeypatch.setattr(work, "check_one", _crash_on({"slow.txt"}, lambda: time.sleep(120)))
     started = time.monotonic()
     # Generous enough for a normal file on a loaded machine, far below the two-minute hang.
     run_batch(source, tmp_path / "out", Settings(), BatchOptions(jobs=2, timeout=15))
