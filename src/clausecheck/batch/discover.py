@@ -116,13 +116,13 @@ def _refusal(path: Path, folder_real: str, follow_links: bool) -> tuple[str | No
             target = os.stat(path)
         except OSError as error:  # dangling or circular
             return f"a link that leads nowhere: {error.strerror or error}", True
-        if not follow_links and not _inside(os.path.realpath(path), folder_real):
-            return "a link to a file outside the input folder: not read (give --follow-links to read it)", True
         mode = target.st_mode
     else:
         mode = link.st_mode
     if not stat.S_ISREG(mode):
         return f"not a regular file but {FILE_KINDS.get(stat.S_IFMT(mode), 'a special file')}: not read", True
+    if stat.S_ISLNK(link.st_mode) and not follow_links and not _inside(os.path.realpath(path), folder_real):
+        return "a link to a file outside the input folder: not read (give --follow-links to read it)", True
     return None, True
 
 

@@ -62,20 +62,20 @@ def worker_main(connection, settings, parent_pid: int, inherited: tuple[int, ...
             pass
     _die_with_parent(parent_pid)
     try:
-        engine_for(settings.rules_dirs)
-    except BaseException as error:  # noqa: BLE001 - tell the main process why, then end
-        connection.send(("failed", f"{type(error).__name__}: {error}"))
-        return
-    connection.send(("ready", None))
-    while True:
         try:
+            engine_for(settings.rules_dirs)
+        except BaseException as error:  # noqa: BLE001 - tell the main process why, then end
+            connection.send(("failed", f"{type(error).__name__}: {error}"))
+            return
+        connection.send(("ready", None))
+        while True:
             task = connection.recv()
-        except (EOFError, OSError):
-            return
-        if task is None:
-            return
-        index, path, display, memo = task
-        connection.send(("done", (index, work.check_one(path, display, memo, settings))))
+            if task is None:
+                return
+            index, path, display, memo = task
+            connection.send(("done", (index, work.check_one(path, display, memo, settings))))
+    except (EOFError, OSError):
+        return  # the parent's end of the pipe is gone: so is the parent
 
 
 def context():
