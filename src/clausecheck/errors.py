@@ -102,6 +102,7 @@ CODES = {
     "E300": "internal error while checking",
     "E301": "worker died or timed out",
     "E302": "output could not be written",
+    "E303": "the Dask cluster could not be used (not installed, unreachable or lost)",
     "W101": "tracked changes present: text read as if all changes were accepted (or as before them: --changes original)",
     "W102": "garbled or missing glyphs on some pages",
     "W103": "some pages have no text layer",
@@ -121,4 +122,5 @@ CODES = {
     "W201": "--party matches no party of the contract: the review stays neutral",
     "W210": "a rule's regular expression timed out and was skipped",
     "W211": "a sentence too long to read whole: its statement features come from its first 5,000 characters",
+    "W301": "the batch's result store was damaged: moved aside and rebuilt",
 }

@@ -196,7 +196,7 @@ def run_batch(folder: Path, out_dir: Path, settings, options: BatchOptions, prog
         except Interrupted as interruption:
             result.interrupted = interruption.signal_name
         except ClausecheckError as error:
-            if error.code != "E302":
+            if error.code not in ("E302", "E303"):  # the folder or the cluster failed, not the rules
                 raise
             failure = error
         finally:

@@ -196,7 +196,7 @@ class ResultStore:
         self.connection = _connect(self.path)
         self._create()
         kept = _salvage(broken, self.connection)
-        self.notice = f"the result store was damaged ({why}); it was moved to {broken.name} and rebuilt, keeping {kept} result(s)"
+        self.notice = f"[W301] the result store was damaged ({why}); it was moved to {broken.name} and rebuilt, keeping {kept} result(s)"
 
     def close(self) -> None:
         self.connection.close()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from clausecheck.batch.outputs import MEMO_FOLDER, row_of
 from clausecheck.errors import ClausecheckError
-from clausecheck.pipeline import check_file
+from clausecheck.pipeline import engine_for, read_document
 from clausecheck.report.json_report import error_dict, report_dict
 from clausecheck.report.output import render
 
@@ -28,10 +28,11 @@ def error_outcome(display: str, code: str, message: str) -> dict:
     return outcome_of(error_dict(display, code, message))
 
 
-def check_one(path: Path, display: str, memo: str, settings) -> dict:
-    """Check one file; return its outcome (never raises for a bad file)."""
+def check_one(path: Path, display: str, memo: str, settings, engine=None) -> dict:
+    """Check one file (with `engine`, or the one compiled for `settings`); return its outcome, never raise for a bad file."""
     try:
-        report = check_file(path, settings)
+        document = read_document(path, settings)
+        report = (engine or engine_for(settings.rules_dirs)).check(document, settings.check)
         # The memo and the results name the file as the batch found it, relative to its folder.
         document = replace(report.document, source=replace(report.document.source, path=display))
         report = replace(report, document=document)
