@@ -15,12 +15,14 @@ E303 and a consistent output folder; the next run finishes the rest.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import os
 import pickle
 import threading
 import time
 import uuid
+from concurrent.futures import CancelledError
 from typing import Callable
 
 from clausecheck.batch import work
@@ -114,21 +116,35 @@ class ClusterPool:
                 cluster.close()
             raise ClausecheckError(f"cannot reach the Dask scheduler at {self.address}: {error}", code="E303") from None
         services = client.scheduler_info().get("services", {})
-        if "dashboard" in services:
+        # A local scheduler serves its dashboard only when bokeh is installed here.
+        if "dashboard" in services and (self.kind == "remote" or importlib.util.find_spec("bokeh")):
             tell(f"Dask dashboard: {client.dashboard_link}")
         return client, cluster
 
     def run(self, tasks: list[Task], record: Callable[[Task, dict], None], started: Callable[[Task], None], tell: Callable[[str], None] = print) -> None:
-        client, cluster = self._connect(tell)
+        # Dask logs a lost connection with a traceback; the run reports it once, coded (E303).
+        loggers = [logging.getLogger(name) for name in ("distributed", *logging.root.manager.loggerDict) if name.startswith("distributed")]
+        levels = [logger.level for logger in loggers]
+        for logger in loggers:
+            logger.setLevel(logging.CRITICAL)
+        client, cluster = None, None
         try:
+            client, cluster = self._connect(tell)
             self._run(client, tasks, record, started)
         finally:
-            try:
-                client.close(timeout=10)
-            except Exception:  # noqa: BLE001 - a scheduler already gone cannot be told goodbye
-                pass
-            if cluster is not None:
-                cluster.close(timeout=30)
+            if client is not None:
+                self._close(client, cluster)
+            for logger, level in zip(loggers, levels):
+                logger.setLevel(level)
+
+    @staticmethod
+    def _close(client, cluster) -> None:
+        try:
+            client.close(timeout=10)
+        except Exception:  # noqa: BLE001 - a scheduler already gone cannot be told goodbye
+            pass
+        if cluster is not None:
+            cluster.close(timeout=30)
 
     def _source(self, task: Task):
         if not self.ship_files:
@@ -161,9 +177,9 @@ class ClusterPool:
                 started(task)
                 submit(task, 0)
 
-        top_up()
         watchdog = _SchedulerWatch(client, completed)
         try:
+            top_up()
             for future in completed:
                 watchdog.check()
                 task, attempt = in_flight.pop(future.key)
@@ -178,6 +194,8 @@ class ClusterPool:
             watchdog.check()
             if queue or in_flight:
                 raise ClausecheckError("the Dask scheduler was lost before every file was checked", code="E303")
+        except (OSError, TimeoutError, CancelledError) as error:  # CommClosedError is an OSError
+            raise ClausecheckError(f"lost the Dask scheduler at {self.address}: {type(error).__name__}: {error}", code="E303") from None
         finally:
             watchdog.stop()
             for future in list(completed.futures):
