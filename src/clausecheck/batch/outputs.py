@@ -145,54 +145,77 @@ _ENVIRONMENT = jinja2.Environment(
 )
 
 
-def index_html(results: Iterable[StoredResult], memo_language: str | None, total: int, interrupted: bool) -> bytes:
-    """The portfolio page. It holds a row per contract; the rows are small (no reports)."""
-    rows, failures = [], []
-    languages: list[str | None] = []
+class _Lazy:
+    """A sequence the template can count and loop over without it being held in memory."""
+
+    def __init__(self, count: int, produce: Callable[[], Iterator[dict]]):
+        self.count, self.produce = count, produce
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[dict]:
+        return self.produce()
+
+
+def _index_row(result: StoredResult) -> dict:
+    row = result.row
+    return {
+        "path": row["path"],
+        "memo": result.memo,
+        "title": row["title"],
+        "language": row["language"] or "",
+        "contract_type": row["contract_type"],
+        "perspective": row["perspective"],
+        "elements": row["elements"],
+        "high": row["risks"]["high"],
+        "medium": row["risks"]["medium"],
+        "low": row["risks"]["low"],
+        "missing": row["summary"]["missing"],
+    }
+
+
+def _failure_row(result: StoredResult) -> dict:
+    return {"path": result.row["path"], "code": result.error["code"], "message": result.error["message"]}
+
+
+def write_index_html(handle, results: Callable[[], Iterable[StoredResult]], memo_language: str | None, total: int, interrupted: bool) -> None:
+    """The portfolio page, a row per contract, streamed: one pass counts, the template's loops read again."""
+    checked = failed = japanese = 0
     rules_version = ""
-    for result in results:
-        row = result.row
+    for result in results():
         if result.error:
-            failures.append({"path": row["path"], "code": row["error"]["code"], "message": row["error"]["message"]})
+            failed += 1
             continue
-        languages.append(row["language"])
-        rules_version = rules_version or row["rules_version"]
-        rows.append({
-            "path": row["path"],
-            "memo": result.memo,
-            "title": row["title"],
-            "language": row["language"] or "",
-            "contract_type": row["contract_type"],
-            "perspective": row["perspective"],
-            "elements": row["elements"],
-            "high": row["risks"]["high"],
-            "medium": row["risks"]["medium"],
-            "low": row["risks"]["low"],
-            "missing": row["summary"]["missing"],
-        })
+        checked += 1
+        japanese += result.row["language"] == "ja"
+        rules_version = rules_version or result.row["rules_version"]
     if memo_language in ("en", "ja"):
         language = memo_language
     else:
-        language = "ja" if languages.count("ja") > len(languages) / 2 else "en"
-    html = _ENVIRONMENT.get_template("index.html.j2").render(
+        language = "ja" if japanese > checked / 2 else "en"
+    rows = _Lazy(checked, lambda: (_index_row(r) for r in results() if not r.error))
+    failures = _Lazy(failed, lambda: (_failure_row(r) for r in results() if r.error))
+    stream = _ENVIRONMENT.get_template("index.html.j2").generate(
         lang=language,
         rows=rows,
         failures=failures,
         elements=[(e, TOPIC_NAMES[language][e]) for e in INDEX_ELEMENTS],
         total=total,
-        done=len(rows) + len(failures),
+        done=checked + failed,
         interrupted=interrupted,
         version=__version__,
         rules_version=rules_version,
     )
-    return html.encode("utf-8")
+    for piece in stream:
+        handle.write(piece.encode("utf-8"))
 
 
 def write_outputs(out_dir: Path, results: Callable[[], Iterable[StoredResult]], memo_language: str | None, total: int, interrupted: bool = False) -> None:
     """Write the three files; `results()` streams the results afresh for each of them."""
     write_streamed(out_dir / RESULTS_NAME, lambda handle: write_results_jsonl(handle, results()))
     write_streamed(out_dir / SUMMARY_NAME, lambda handle: write_summary_csv(handle, results()))
-    write_atomic(out_dir / INDEX_NAME, index_html(results(), memo_language, total, interrupted))
+    write_streamed(out_dir / INDEX_NAME, lambda handle: write_index_html(handle, results, memo_language, total, interrupted))
 
 
 def outputs_fingerprint(states: Iterable[tuple[bytes, str, float]], memo_language: str | None, total: int, interrupted: bool) -> str:
