@@ -599,3 +599,50 @@ def test_a_folder_with_every_hostile_case_ends_with_every_file_recorded(tmp_path
     again = _cli_batch(source, tmp_path / "out")
     assert again.returncode == 2 and b"Traceback" not in again.stderr
     assert len(read_lines(tmp_path / "out")) == len(lines)
+
+
+def _simulated_store(out: Path, count: int):
+    """A store holding `count` results made from one real report, as a long batch leaves it."""
+    from clausecheck.batch.discover import Candidate
+    from clausecheck.batch.store import ResultStore
+    from clausecheck.batch.work import check_one
+
+    source = out.parent / "template.txt"
+    source.write_text(NDA.format(title="Simulated Agreement"), encoding="utf-8")
+    outcome = check_one(source, "template.txt", "template.html", Settings())
+    line_text = outcome["line_text"]
+    store = ResultStore(out)
+    candidates, keys, states, rows = [], {}, {}, []
+    for number in range(count):
+        display = f"folder{number // 1000}/contract{number:05}.txt"
+        name = display.encode()
+        row = dict(outcome["row"], path=display, memo=f"memos/contract{number:05}.html")
+        candidates.append(Candidate(Path(display), display, f"contract{number:05}.html", name))
+        keys[name], states[name] = f"key{number}", (f"key{number}", float(number))
+        rows.append((name, display, f"key{number}", row["memo"], line_text.replace('"template.txt"', json.dumps(display)), json.dumps(row, ensure_ascii=False), None, float(number)))
+    with store.connection:
+        store.connection.execute("BEGIN")
+        store.connection.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return store, candidates, keys, states
+
+
+@pytest.mark.parametrize("count", [3_000])  # benchmarks/batch_scale.py measures 10,000 and more
+def test_writing_the_outputs_of_ten_times_the_results_takes_no_more_memory(tmp_path, count):
+    import tracemalloc
+
+    from clausecheck.batch.run import _write_portfolio
+
+    peaks = {}
+    for size in (count // 10, count):
+        out = tmp_path / f"out{size}"
+        out.mkdir()
+        store, candidates, keys, states = _simulated_store(out, size)
+        tracemalloc.start()
+        _write_portfolio(out, store, candidates, keys, states, None, interrupted=False)
+        peaks[size] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert sum(1 for _ in (out / "results.jsonl").open(encoding="utf-8")) == size
+        assert (out / "index.html").read_text(encoding="utf-8").count('href="memos/') == size
+        store.close()
+    # Streamed from the store: ten times the results, not ten times the memory (1 MB of slack).
+    assert peaks[count] < peaks[count // 10] * 1.5 + (1 << 20), peaks

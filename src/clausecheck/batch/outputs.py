@@ -207,13 +207,18 @@ def write_index_html(handle, results: Callable[[], Iterable[StoredResult]], memo
         version=__version__,
         rules_version=rules_version,
     )
-    for piece in stream:
-        handle.write(piece.encode("utf-8"))
+    pieces: list[str] = []
+    for piece in stream:  # the template yields many small pieces: write them in batches
+        pieces.append(piece)
+        if len(pieces) >= 4096:
+            handle.write("".join(pieces).encode("utf-8"))
+            pieces.clear()
+    handle.write("".join(pieces).encode("utf-8"))
 
 
 def write_outputs(out_dir: Path, results: Callable[[], Iterable[StoredResult]], memo_language: str | None, total: int, interrupted: bool = False) -> None:
-    """Write the three files; `results()` streams the results afresh for each of them."""
-    write_streamed(out_dir / RESULTS_NAME, lambda handle: write_results_jsonl(handle, results()))
+    """Write the three files; `results(with_lines)` streams the results afresh for each pass."""
+    write_streamed(out_dir / RESULTS_NAME, lambda handle: write_results_jsonl(handle, results(True)))
     write_streamed(out_dir / SUMMARY_NAME, lambda handle: write_summary_csv(handle, results()))
     write_streamed(out_dir / INDEX_NAME, lambda handle: write_index_html(handle, results, memo_language, total, interrupted))
 

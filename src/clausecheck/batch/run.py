@@ -223,11 +223,11 @@ def run_batch(folder: Path, out_dir: Path, settings, options: BatchOptions, prog
     return result
 
 
-def _stored(store: ResultStore, candidates: list[Candidate], keys: dict[bytes, str], states: dict[bytes, tuple[str, float]]) -> Iterator[StoredResult]:
-    """This run's stored results in folder order, read one at a time."""
+def _stored(store: ResultStore, candidates: list[Candidate], keys: dict[bytes, str], states: dict[bytes, tuple[str, float]], with_lines: bool = False) -> Iterator[StoredResult]:
+    """This run's stored results in folder order, read one at a time (the report lines only when asked for)."""
     for candidate in candidates:
         if candidate.name in states:
-            stored = store.result(candidate.name, keys[candidate.name])
+            stored = store.result(candidate.name, keys[candidate.name], with_lines)
             if stored is not None:
                 yield stored
 
@@ -238,6 +238,6 @@ def _write_portfolio(out_dir, store, candidates, keys, states, memo_language, in
     fingerprint = outputs_fingerprint(done, memo_language, len(candidates), interrupted)
     if store.meta("outputs") == fingerprint and store.meta("output_sizes") == outputs_sizes(out_dir) and outputs_sizes(out_dir):
         return
-    write_outputs(out_dir, lambda: _stored(store, candidates, keys, states), memo_language, len(candidates), interrupted)
+    write_outputs(out_dir, lambda with_lines=False: _stored(store, candidates, keys, states, with_lines), memo_language, len(candidates), interrupted)
     store.set_meta("outputs", fingerprint)
     store.set_meta("output_sizes", outputs_sizes(out_dir) or "")

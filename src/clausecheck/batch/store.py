@@ -246,9 +246,10 @@ class ResultStore:
             )
         return checked_at
 
-    def result(self, name: bytes, key: str) -> StoredResult | None:
-        """The stored result for `name` when it was made under `key`."""
-        row = self.connection.execute("SELECT path, key, memo, line, row, checked_at FROM results WHERE name = ?", (name,)).fetchone()
+    def result(self, name: bytes, key: str, with_line: bool = True) -> StoredResult | None:
+        """The stored result for `name` when it was made under `key` (its line left empty unless asked for)."""
+        line = "line" if with_line else "''"
+        row = self.connection.execute(f"SELECT path, key, memo, {line}, row, checked_at FROM results WHERE name = ?", (name,)).fetchone()
         if row is None or row[1] != key:
             return None
         return StoredResult(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5])
