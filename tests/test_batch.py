@@ -329,9 +329,10 @@ def test_progress_shows_counts_and_the_current_file_only_on_a_terminal():
     show = batch.progress_printer(terminal)
     show(0, 2, "contracts/a.docx")
     show(1, 2, "contracts/b\nname.pdf")
-    show(2, 2, "")
+    show(2, 2, "", 1)
     output = terminal.getvalue()
     assert "0/2" in output and "contracts/a.docx" in output and "b name.pdf" in output and output.endswith("\n")
+    assert "/s" in output and "1 failed" in output
     assert batch.progress_printer(io.StringIO()) is None
 
 

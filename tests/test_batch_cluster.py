@@ -152,6 +152,16 @@ def test_a_scheduler_that_goes_away_leaves_the_folder_consistent_and_resumable(t
     assert len(read_lines(out)) == 40
 
 
+def test_the_command_line_runs_a_local_cluster_of_its_own(tmp_path):
+    source = _ndas(tmp_path / "in", 3)
+    local = run_batch(source, tmp_path / "local", Settings(), BatchOptions(jobs=1, timeout=120))
+    done = subprocess.run([sys.executable, "-m", "clausecheck", "batch", str(source), "-o", str(tmp_path / "cluster"), "--cluster", "local:1", "--ship-files"],
+                          capture_output=True, timeout=180)
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"3 files: 3 checked" in done.stderr and b"\r[" not in done.stderr  # no progress bar when stderr is not a terminal
+    assert _outputs(tmp_path / "cluster") == _outputs(tmp_path / "local") and local.checked == 3
+
+
 def test_without_dask_the_cluster_option_says_how_to_install_it(monkeypatch):
     from clausecheck.batch import cluster as cluster_module
     from clausecheck.errors import ClausecheckError

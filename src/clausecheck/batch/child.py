@@ -49,16 +49,20 @@ def main(argv: list[str]) -> int:
             if task is None:
                 return 0
             source, display, memo = task
-            if isinstance(source, bytes):
+            shipped = not isinstance(source, str)
+            if shipped:
                 path = _shipped_path(scratch, display)
                 with open(path, "wb") as handle:
-                    handle.write(source)
+                    if isinstance(source, bytes):
+                        handle.write(source)
+                    else:  # too large to ship: a sparse file of its size, which the reader refuses
+                        handle.truncate(source["size"])
             else:
                 path = source
             try:
                 outcome = work.check_one(Path(path), display, memo, settings, engine)
             finally:
-                if isinstance(source, bytes):
+                if shipped:
                     os.unlink(path)
             connection.send(("done", outcome))
     except (EOFError, OSError):

@@ -149,6 +149,8 @@ class ClusterPool:
     def _source(self, task: Task):
         if not self.ship_files:
             return os.path.abspath(task.path)
+        if task.size > self.settings.read.max_bytes:
+            return {"size": task.size}  # never read: the worker's reader refuses its size (E109)
         try:
             with open(task.path, "rb") as handle:
                 return handle.read()
