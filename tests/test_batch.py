@@ -464,7 +464,9 @@ def test_a_full_disk_is_reported_as_e302_never_cached_and_retried(tmp_path, monk
     assert result.failures == [(f"nda{n}.txt", "E302") for n in range(3)]
     assert all(line["error"]["code"] == "E302" and "No space left" in line["error"]["message"] for line in read_lines(out))
     assert not list(out.rglob("*.part"))
-    # Nothing can be written: the run stops with E302 and leaves no part file behind.
+    # Nothing can be written while the portfolio must change (a new file): the run stops with
+    # E302 and leaves no part file behind.
+    (source / "nda3.txt").write_text(NDA.format(title="Agreement 3"), encoding="utf-8")
     with monkeypatch.context() as patch:
         _disk_full(patch, lambda target: True)
         with pytest.raises(ClausecheckError) as raised:
@@ -473,7 +475,7 @@ def test_a_full_disk_is_reported_as_e302_never_cached_and_retried(tmp_path, monk
     assert not list(out.rglob("*.part"))
     # Space is back: every file is checked again, none of the E302 outcomes was kept as a result.
     healed = run_batch(source, out, Settings(), options)
-    assert (healed.checked, healed.failed) == (3, 0)
+    assert (healed.checked, healed.failed) == (4, 0)
     assert all("error" not in line for line in read_lines(out))
 
 
@@ -605,7 +607,7 @@ def test_a_folder_with_every_hostile_case_ends_with_every_file_recorded(tmp_path
 def _simulated_store(out: Path, count: int):
     """A store holding `count` results made from one real report, as a long batch leaves it."""
     from clausecheck.batch.discover import Candidate
-    from clausecheck.batch.store import ResultStore
+    from clausecheck.batch.store import ResultStore, Summary
     from clausecheck.batch.work import check_one
 
     source = out.parent / "template.txt"
@@ -619,11 +621,11 @@ def _simulated_store(out: Path, count: int):
         name = display.encode()
         row = dict(outcome["row"], path=display, memo=f"memos/contract{number:05}.html")
         candidates.append(Candidate(Path(display), display, f"contract{number:05}.html", name))
-        keys[name], states[name] = f"key{number}", (f"key{number}", float(number))
-        rows.append((name, display, f"key{number}", row["memo"], line_text.replace('"template.txt"', json.dumps(display)), json.dumps(row, ensure_ascii=False), None, float(number)))
+        keys[name], states[name] = f"key{number}", Summary(display, f"key{number}", row["memo"], None, row["worst"], float(number))
+        rows.append((name, *states[name], json.dumps(row, ensure_ascii=False), line_text.replace('"template.txt"', json.dumps(display))))
     with store.connection:
         store.connection.execute("BEGIN")
-        store.connection.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        store.connection.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return store, candidates, keys, states
 
 
@@ -647,3 +649,23 @@ def test_writing_the_outputs_of_ten_times_the_results_takes_no_more_memory(tmp_p
         store.close()
     # Streamed from the store: ten times the results, not ten times the memory (1 MB of slack).
     assert peaks[count] < peaks[count // 10] * 1.5 + (1 << 20), peaks
+
+
+def test_a_run_that_changes_nothing_rewrites_no_output(tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    for number in range(3):
+        (source / f"nda{number}.txt").write_text(NDA.format(title=f"Agreement {number}"), encoding="utf-8")
+    (source / "gone.txt").symlink_to("nowhere.txt")  # refused on every run, the same way
+    out = tmp_path / "out"
+    options = BatchOptions(jobs=1, timeout=120)
+    run_batch(source, out, Settings(), options)
+    outputs = [out / name for name in ("results.jsonl", "summary.csv", "index.html")]
+    stamps = [path.stat().st_mtime_ns for path in outputs]
+    again = run_batch(source, out, Settings(), options)
+    assert (again.reused, again.failed) == (3, 1)
+    assert [path.stat().st_mtime_ns for path in outputs] == stamps
+    (source / "nda1.txt").write_text(NDA.format(title="Agreement one, revised"), encoding="utf-8")
+    run_batch(source, out, Settings(), options)
+    assert all(path.stat().st_mtime_ns != stamp for path, stamp in zip(outputs, stamps))
+    assert "Agreement one, revised" in (out / "summary.csv").read_text(encoding="utf-8-sig")

@@ -154,12 +154,14 @@ def test_a_scheduler_that_goes_away_leaves_the_folder_consistent_and_resumable(t
 
 def test_the_command_line_runs_a_local_cluster_of_its_own(tmp_path):
     source = _ndas(tmp_path / "in", 3)
-    local = run_batch(source, tmp_path / "local", Settings(), BatchOptions(jobs=1, timeout=120))
-    done = subprocess.run([sys.executable, "-m", "clausecheck", "batch", str(source), "-o", str(tmp_path / "cluster"), "--cluster", "local:1", "--ship-files"],
-                          capture_output=True, timeout=180)
-    assert done.returncode == 0, done.stderr.decode()
-    assert b"3 files: 3 checked" in done.stderr and b"\r[" not in done.stderr  # no progress bar when stderr is not a terminal
-    assert _outputs(tmp_path / "cluster") == _outputs(tmp_path / "local") and local.checked == 3
+    (source / "too-large.txt").write_text(NDA.format(title="Large Agreement") * 10, encoding="utf-8")
+    command = [sys.executable, "-m", "clausecheck", "batch", str(source), "--max-size", "0.002"]  # 2,097 bytes
+    local = subprocess.run([*command, "-o", str(tmp_path / "local"), "--jobs", "1"], capture_output=True, timeout=180)
+    done = subprocess.run([*command, "-o", str(tmp_path / "cluster"), "--cluster", "local:1", "--ship-files"], capture_output=True, timeout=180)
+    assert done.returncode == local.returncode == 2, done.stderr.decode()  # the large file is a failure
+    assert b"4 files: 4 checked" in done.stderr and b"\r[" not in done.stderr  # no progress bar when stderr is not a terminal
+    assert _outputs(tmp_path / "cluster") == _outputs(tmp_path / "local")
+    assert [line["error"]["code"] for line in read_lines(tmp_path / "cluster") if "error" in line] == ["E109"]
 
 
 def test_without_dask_the_cluster_option_says_how_to_install_it(monkeypatch):

@@ -22,7 +22,7 @@ from clausecheck.batch import work
 from clausecheck.batch.discover import Candidate, find_contracts, safe_sha256
 from clausecheck.batch.options import BatchOptions, BatchResult, Task
 from clausecheck.batch.outputs import INDEX_NAME, MEMO_FOLDER, outputs_fingerprint, outputs_sizes, write_atomic, write_outputs
-from clausecheck.batch.store import ResultStore, StoredResult, cache_key
+from clausecheck.batch.store import ResultStore, StoredResult, Summary, cache_key
 from clausecheck.errors import ClausecheckError
 from clausecheck.pipeline import engine_for
 
@@ -126,8 +126,9 @@ def run_batch(folder: Path, out_dir: Path, settings, options: BatchOptions, prog
 
     with store, _SignalGuard():
         candidates: list[Candidate] = []
-        states: dict[bytes, tuple[str, float]] = {}  # name → (key, checked_at) of this run's files
+        states: dict[bytes, Summary] = {}  # name → stored result of this run's files
         keys: dict[bytes, str] = {}
+        summaries = store.summaries()  # the short columns only: a re-run reads no report
         try:
             candidates = find_contracts(folder, options, skip=out_dir)
             result.found = len(candidates)
@@ -136,11 +137,18 @@ def run_batch(folder: Path, out_dir: Path, settings, options: BatchOptions, prog
 
             def put_line(candidate: Candidate, key: str, outcome: dict) -> None:
                 try:
-                    states[candidate.name] = (key, store.put(candidate.name, candidate.display, key, outcome["memo"], outcome["line_text"], outcome["row"]))
+                    # An outcome the store already holds word for word (a file refused again) keeps
+                    # its time stamp, so that a run that changed nothing rewrites nothing.
+                    if candidate.name in summaries and store.holds(candidate.name, key, outcome["line_text"]):
+                        states[candidate.name] = summaries[candidate.name]
+                    else:
+                        states[candidate.name] = summaries[candidate.name] = store.put(
+                            candidate.name, candidate.display, key, outcome["memo"], outcome["line_text"], outcome["row"])
                 except sqlite3.Error as error:
                     raise _output_error(error, "the result store", store.path) from None
                 result.checked += 1
 
+            hashes = {} if options.force else store.known_hashes()
             for index, candidate in enumerate(candidates):
                 if candidate.refusal:
                     key = keys[candidate.name] = cache_key("refused", rules_version, fingerprint)
@@ -148,7 +156,7 @@ def run_batch(folder: Path, out_dir: Path, settings, options: BatchOptions, prog
                     continue
                 try:
                     info = os.stat(candidate.path)
-                    digest = None if options.force else store.known_hash(candidate.name, info)
+                    digest = store.hash_if_unchanged(hashes.get(candidate.name), info)
                     if digest is None:
                         digest = safe_sha256(candidate.path) if info.st_size <= options.max_bytes else f"size:{info.st_size}"
                         new_hashes.append((candidate.name, info, digest))
@@ -157,9 +165,9 @@ def run_batch(folder: Path, out_dir: Path, settings, options: BatchOptions, prog
                     put_line(candidate, key, work.error_outcome(candidate.display, "E101", f"cannot read file: {error.strerror or error}"))
                     continue
                 key = keys[candidate.name] = cache_key(digest, rules_version, fingerprint)
-                stored = None if options.force else store.reusable(candidate.name, key)
-                if stored and (stored[0] is None or (out_dir / stored[0]).is_file()):
-                    states[candidate.name] = (key, stored[1])
+                stored = None if options.force else summaries.get(candidate.name)
+                if stored and stored.reusable_under(key) and (stored.memo is None or os.path.isfile(os.path.join(out_dir, stored.memo))):
+                    states[candidate.name] = stored
                     result.reused += 1
                     continue
                 tasks.append(Task(index, candidate.path, candidate.display, candidate.memo, info.st_size))
@@ -184,7 +192,7 @@ def run_batch(folder: Path, out_dir: Path, settings, options: BatchOptions, prog
                 put_line(candidate, keys[candidate.name], outcome)
                 finished += 1
                 failed += "error" in outcome["row"]
-                report_progress(finished, total, "", failed)
+                report_progress(finished, total, candidate.display, failed)
 
             def started(task: Task) -> None:
                 report_progress(finished, total, task.display, failed)
@@ -204,26 +212,28 @@ def run_batch(folder: Path, out_dir: Path, settings, options: BatchOptions, prog
             # Whatever happened, the summary files describe exactly what the store holds.
             try:
                 for candidate in candidates:  # stored by an earlier run, not checked again by this one
-                    if candidate.name in keys and candidate.name not in states:
-                        stamp = store.stamp(candidate.name, keys[candidate.name])
-                        if stamp is not None:
-                            states[candidate.name] = (keys[candidate.name], stamp)
+                    earlier = summaries.get(candidate.name)
+                    if candidate.name in keys and candidate.name not in states and earlier and earlier.key == keys[candidate.name]:
+                        states[candidate.name] = earlier
                 _write_portfolio(out_dir, store, candidates, keys, states, settings.check.memo_language, interrupted=result.interrupted is not None or failure is not None)
             except (OSError, sqlite3.Error) as error:
                 failure = failure or _output_error(error, "the portfolio files", out_dir)
         if failure is None:
-            for stored_result in _stored(store, candidates, keys, states):
-                if stored_result.error:
+            for candidate in candidates:
+                stored = states.get(candidate.name)
+                if stored is None:
+                    continue
+                if stored.error_code:
                     result.failed += 1
-                    result.failures.append((stored_result.row["path"], stored_result.error["code"]))
+                    result.failures.append((stored.path, stored.error_code))
                 else:
-                    result.worst = max(result.worst, stored_result.row["worst"])
+                    result.worst = max(result.worst, stored.worst)
     if failure is not None:
         raise failure
     return result
 
 
-def _stored(store: ResultStore, candidates: list[Candidate], keys: dict[bytes, str], states: dict[bytes, tuple[str, float]], with_lines: bool = False) -> Iterator[StoredResult]:
+def _stored(store: ResultStore, candidates: list[Candidate], keys: dict[bytes, str], states: dict[bytes, Summary], with_lines: bool = False) -> Iterator[StoredResult]:
     """This run's stored results in folder order, read one at a time (the report lines only when asked for)."""
     for candidate in candidates:
         if candidate.name in states:
@@ -234,7 +244,7 @@ def _stored(store: ResultStore, candidates: list[Candidate], keys: dict[bytes, s
 
 def _write_portfolio(out_dir, store, candidates, keys, states, memo_language, interrupted: bool) -> None:
     """Write results.jsonl, summary.csv and index.html, unless they already say exactly this."""
-    done = [(c.name, *states[c.name]) for c in candidates if c.name in states]
+    done = [(c.name, states[c.name].key, states[c.name].checked_at) for c in candidates if c.name in states]
     fingerprint = outputs_fingerprint(done, memo_language, len(candidates), interrupted)
     if store.meta("outputs") == fingerprint and store.meta("output_sizes") == outputs_sizes(out_dir) and outputs_sizes(out_dir):
         return

@@ -19,6 +19,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 STORE_NAME = ".clausecheck.sqlite"
 STORE_SCHEMA = 2
@@ -28,15 +29,17 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # retried on the next run. E302 (an output could not be written) is never a contract's result.
 TRANSIENT_CODES = frozenset({"E101", "E301", "E302"})
 
+# The long columns (row, line) come last: SQLite reads past a long value to reach the columns
+# after it, and a re-run reads only the short ones.
 TABLES = {
     "meta": ("name", "value"),
-    "results": ("name", "path", "key", "memo", "line", "row", "error_code", "checked_at"),
+    "results": ("name", "path", "key", "memo", "error_code", "worst", "checked_at", "row", "line"),
     "hashes": ("name", "size", "mtime_ns", "ctime_ns", "inode", "sha256"),
 }
 CREATE = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS results (name BLOB PRIMARY KEY, path TEXT NOT NULL, key TEXT NOT NULL,"
-    " memo TEXT, line TEXT NOT NULL, row TEXT NOT NULL, error_code TEXT, checked_at REAL NOT NULL)",
+    " memo TEXT, error_code TEXT, worst INTEGER NOT NULL, checked_at REAL NOT NULL, row TEXT NOT NULL, line TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS hashes (name BLOB PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
     " ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, sha256 TEXT NOT NULL)",
 )
@@ -50,6 +53,20 @@ def cache_key(content_sha256: str, rules_version: str, options: dict) -> str:
     """The key a result is reused under: same bytes, same rules, same options."""
     material = json.dumps({"sha256": content_sha256, "rules": rules_version, "options": options}, sort_keys=True, ensure_ascii=True)
     return hashlib.sha256(material.encode("ascii")).hexdigest()
+
+
+class Summary(NamedTuple):
+    """The short columns of a stored result: enough to decide reuse and to count failures."""
+
+    path: str
+    key: str
+    memo: str | None
+    error_code: str | None
+    worst: int
+    checked_at: float
+
+    def reusable_under(self, key: str) -> bool:
+        return self.key == key and self.error_code not in TRANSIENT_CODES
 
 
 @dataclass(frozen=True)
@@ -120,7 +137,7 @@ def _salvage(broken: Path, connection: sqlite3.Connection) -> int:
     except sqlite3.Error:
         return 0
     try:
-        rows = old.execute("SELECT name, path, key, memo, line, row, error_code, checked_at FROM results")
+        rows = old.execute("SELECT name, path, key, memo, error_code, worst, checked_at, row, line FROM results")
         with connection:
             connection.execute("BEGIN")
             while True:
@@ -131,9 +148,9 @@ def _salvage(broken: Path, connection: sqlite3.Connection) -> int:
                 if record is None:
                     break
                 try:
-                    json.loads(record[4])
-                    json.loads(record[5])
-                    connection.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)", record)
+                    json.loads(record[7])
+                    json.loads(record[8])
+                    connection.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", record)
                 except (ValueError, TypeError, sqlite3.Error):
                     continue
                 kept += 1
@@ -209,10 +226,14 @@ class ResultStore:
 
     # --- content hashes, so an unchanged folder is not read again
 
-    def known_hash(self, name: bytes, info: os.stat_result) -> str | None:
-        row = self.connection.execute("SELECT size, mtime_ns, ctime_ns, inode, sha256 FROM hashes WHERE name = ?", (name,)).fetchone()
-        if row and tuple(row[:4]) == (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino):
-            return row[4]
+    def known_hashes(self) -> dict[bytes, tuple]:
+        """name → (size, mtime_ns, ctime_ns, inode, sha256) for every file hashed before."""
+        return {row[0]: tuple(row[1:]) for row in self.connection.execute("SELECT name, size, mtime_ns, ctime_ns, inode, sha256 FROM hashes")}
+
+    @staticmethod
+    def hash_if_unchanged(known: tuple | None, info: os.stat_result) -> str | None:
+        if known and tuple(known[:4]) == (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino):
+            return known[4]
         return None
 
     def remember_hashes(self, entries: list[tuple[bytes, os.stat_result, str]]) -> None:
@@ -227,24 +248,20 @@ class ResultStore:
 
     # --- results
 
-    def reusable(self, name: bytes, key: str) -> tuple[str | None, float] | None:
-        """(memo, checked_at) of the stored result for `name` when it was made under `key` and can be reused."""
-        row = self.connection.execute("SELECT key, memo, error_code, checked_at FROM results WHERE name = ?", (name,)).fetchone()
-        if row is None or row[0] != key or row[2] in TRANSIENT_CODES:
-            return None
-        return row[1], row[3]
+    def summaries(self) -> dict[bytes, "Summary"]:
+        """The short columns of every stored result (a few hundred bytes each: no reports)."""
+        return {row[0]: Summary(*row[1:]) for row in self.connection.execute("SELECT name, path, key, memo, error_code, worst, checked_at FROM results")}
 
-    def put(self, name: bytes, path: str, key: str, memo: str | None, line_text: str, row: dict) -> float:
-        """Store one outcome; return its time stamp (part of the outputs' fingerprint)."""
-        checked_at = time.time()
-        code = (row.get("error") or {}).get("code")
+    def put(self, name: bytes, path: str, key: str, memo: str | None, line_text: str, row: dict) -> "Summary":
+        """Store one outcome; return its summary (its time stamp is part of the outputs' fingerprint)."""
+        summary = Summary(path, key, memo, (row.get("error") or {}).get("code"), row.get("worst", -1), time.time())
         with self.connection:
             self.connection.execute("BEGIN IMMEDIATE")
             self.connection.execute(
-                "INSERT OR REPLACE INTO results (name, path, key, memo, line, row, error_code, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (name, path, key, memo, line_text, json.dumps(row, ensure_ascii=False), code, checked_at),
+                "INSERT OR REPLACE INTO results (name, path, key, memo, error_code, worst, checked_at, row, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (name, *summary, json.dumps(row, ensure_ascii=False), line_text),
             )
-        return checked_at
+        return summary
 
     def result(self, name: bytes, key: str, with_line: bool = True) -> StoredResult | None:
         """The stored result for `name` when it was made under `key` (its line left empty unless asked for)."""
@@ -254,10 +271,9 @@ class ResultStore:
             return None
         return StoredResult(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5])
 
-    def stamp(self, name: bytes, key: str) -> float | None:
-        """When the result stored for `name` under `key` was made; None when there is none."""
-        row = self.connection.execute("SELECT key, checked_at FROM results WHERE name = ?", (name,)).fetchone()
-        return row[1] if row and row[0] == key else None
+    def holds(self, name: bytes, key: str, line_text: str) -> bool:
+        """Whether the stored result for `name` is exactly this line under `key`."""
+        return self.connection.execute("SELECT 1 FROM results WHERE name = ? AND key = ? AND line = ?", (name, key, line_text)).fetchone() is not None
 
     def count(self) -> int:
         return self.connection.execute("SELECT COUNT(*) FROM results").fetchone()[0]
