@@ -21,6 +21,7 @@ import jinja2
 
 from clausecheck import __version__
 from clausecheck.batch.store import StoredResult
+from clausecheck.compare.batch import deviations
 from clausecheck.engine.schema import TOPICS
 from clausecheck.model import SEVERITY_ORDER
 from clausecheck.report.strings import TOPIC_NAMES
@@ -101,6 +102,7 @@ def row_of(line: dict, memo: str | None) -> dict:
         "elements": {e: element_state(line, e) for e in INDEX_ELEMENTS},
         "risks": {s: sum(1 for f in risks if f["severity"] == s) for s in ("high", "medium", "low")},
         "rules_version": line["tool"]["rules_version"],
+        "deviations": deviations(line),
         "worst": max((SEVERITY_ORDER[f["severity"]] for f in line.get("findings", []) if f["kind"] != "note"), default=-1),
     }
 
@@ -110,15 +112,15 @@ def row_of(line: dict, memo: str | None) -> dict:
 
 def _summary_rows(results: Iterable[StoredResult]) -> Iterator[list]:
     topics = tuple(TOPICS)
-    yield ["file", "memo", "error_code", "error", "title", "language", "contract_type", "perspective", "high", "medium", "low", "info", "missing", *topics]
+    yield ["file", "memo", "error_code", "error", "title", "language", "contract_type", "perspective", "high", "medium", "low", "info", "missing", *topics, "deviations"]
     for result in results:
         row = result.row
         if result.error:
-            yield [row["path"], "", row["error"]["code"], row["error"]["message"], "", "", "", "", "", "", "", "", "", *([""] * len(topics))]
+            yield [row["path"], "", row["error"]["code"], row["error"]["message"], "", "", "", "", "", "", "", "", "", *([""] * len(topics)), ""]
         else:
             summary = row["summary"]
             yield [row["path"], result.memo, "", "", row["title"], row["language"], row["contract_type"], row["perspective"],
-                   summary["high"], summary["medium"], summary["low"], summary["info"], summary["missing"], *(row["statuses"].get(t, "") for t in topics)]
+                   summary["high"], summary["medium"], summary["low"], summary["info"], summary["missing"], *(row["statuses"].get(t, "") for t in topics), row["deviations"]]
 
 
 def write_summary_csv(handle, results: Iterable[StoredResult]) -> None:
@@ -172,6 +174,7 @@ def _index_row(result: StoredResult) -> dict:
         "medium": row["risks"]["medium"],
         "low": row["risks"]["low"],
         "missing": row["summary"]["missing"],
+        "deviations": row["deviations"],
     }
 
 
@@ -182,6 +185,7 @@ def _failure_row(result: StoredResult) -> dict:
 def write_index_html(handle, results: Callable[[], Iterable[StoredResult]], memo_language: str | None, total: int, interrupted: bool) -> None:
     """The portfolio page, a row per contract, streamed: one pass counts, the template's loops read again."""
     checked = failed = japanese = 0
+    compared = False  # the deviations column is shown when any contract was compared with a template
     rules_version = ""
     for result in results():
         if result.error:
@@ -189,6 +193,7 @@ def write_index_html(handle, results: Callable[[], Iterable[StoredResult]], memo
             continue
         checked += 1
         japanese += result.row["language"] == "ja"
+        compared = compared or result.row["deviations"] != ""
         rules_version = rules_version or result.row["rules_version"]
     if memo_language in ("en", "ja"):
         language = memo_language
@@ -206,6 +211,7 @@ def write_index_html(handle, results: Callable[[], Iterable[StoredResult]], memo
         interrupted=interrupted,
         version=__version__,
         rules_version=rules_version,
+        compared=compared,
     )
     pieces: list[str] = []
     for piece in stream:  # the template yields many small pieces: write them in batches

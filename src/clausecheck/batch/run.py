@@ -23,6 +23,7 @@ from clausecheck.batch.discover import Candidate, find_contracts, safe_sha256
 from clausecheck.batch.options import BatchOptions, BatchResult, Task
 from clausecheck.batch.outputs import INDEX_NAME, MEMO_FOLDER, outputs_fingerprint, outputs_sizes, write_atomic, write_outputs
 from clausecheck.batch.store import ResultStore, StoredResult, Summary, cache_key
+from clausecheck.compare.batch import template_fingerprint
 from clausecheck.errors import ClausecheckError
 from clausecheck.pipeline import engine_for
 
@@ -74,6 +75,7 @@ def options_fingerprint(settings) -> dict:
         "language": settings.language,
         "rules_dirs": list(settings.rules_dirs),
         "max_bytes": settings.read.max_bytes,
+        "template": template_fingerprint(settings.template),
     }
 
 

@@ -13,8 +13,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from clausecheck.batch.outputs import MEMO_FOLDER, row_of
+from clausecheck.compare.batch import compare_with_template
 from clausecheck.errors import ClausecheckError
-from clausecheck.pipeline import engine_for, read_document
+from clausecheck.pipeline import engine_for, finish_report, read_document
 from clausecheck.report.json_report import error_dict, report_dict
 from clausecheck.report.output import render
 
@@ -32,7 +33,10 @@ def check_one(path: Path, display: str, memo: str, settings, engine=None) -> dic
     """Check one file (with `engine`, or the one compiled for `settings`); return its outcome, never raise for a bad file."""
     try:
         document = read_document(path, settings)
-        report = (engine or engine_for(settings.rules_dirs)).check(document, settings.check)
+        engine = engine or engine_for(settings.rules_dirs)
+        report = finish_report(engine.check(document, settings.check), engine.pack)
+        if settings.template:
+            report = compare_with_template(report, settings)
         # The memo and the results name the file as the batch found it, relative to its folder.
         document = replace(report.document, source=replace(report.document.source, path=display))
         report = replace(report, document=document)
