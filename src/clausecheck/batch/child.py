@@ -22,6 +22,7 @@ from pathlib import Path
 from clausecheck.batch import work
 from clausecheck.batch.pool import _die_with_parent
 from clausecheck.engine.runner import Engine
+from clausecheck.engine.warm import precompile
 from clausecheck.parsers import SUPPORTED_SUFFIXES
 
 START_SECONDS = 300.0  # importing and compiling on a busy machine
@@ -41,8 +42,7 @@ def main(argv: list[str]) -> int:
     try:
         settings, pack = connection.recv()
         engine = Engine(pack)
-        for language in ("en", "ja"):
-            engine.compiled(language)
+        precompile(engine)
         connection.send(("ready", None))
         while True:
             task = connection.recv()

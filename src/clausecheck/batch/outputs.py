@@ -24,6 +24,7 @@ from clausecheck.batch.store import StoredResult
 from clausecheck.compare.batch import deviations
 from clausecheck.engine.schema import TOPICS
 from clausecheck.model import SEVERITY_ORDER
+from clausecheck.report.render import quoted_html
 from clausecheck.report.strings import TOPIC_NAMES
 
 RESULTS_NAME = "results.jsonl"
@@ -145,6 +146,7 @@ _ENVIRONMENT = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_ENVIRONMENT.filters["quoted"] = quoted_html  # names may carry U+202E: shown, isolated in <bdi>
 
 
 class _Lazy:

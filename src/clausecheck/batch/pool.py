@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import multiprocessing
 import os
 import signal
@@ -23,6 +24,7 @@ from typing import Callable
 
 from clausecheck.batch import work
 from clausecheck.batch.options import Task
+from clausecheck.engine.warm import precompile
 from clausecheck.errors import ClausecheckError
 from clausecheck.pipeline import engine_for
 
@@ -129,9 +131,10 @@ class WorkerPool:
         if self.context.get_start_method() == "fork":
             # Workers forked from a process that has compiled the rules need not compile them
             # again: they start at once and share the compiled pack's memory.
-            engine = engine_for(self.settings.rules_dirs)
-            for language in ("en", "ja"):
-                engine.compiled(language)
+            precompile(engine_for(self.settings.rules_dirs))
+            # The compiled engine lives as long as the run: keep the collector from re-scanning
+            # it in every worker (and from touching, hence copying, the pages shared by fork).
+            gc.freeze()
 
     def run(self, tasks: list[Task], record: Callable[[Task, dict], None], started: Callable[[Task], None], tell: Callable[[str], None] = print) -> None:
         """Check `tasks`; call `record(task, outcome)` for each, with an E301 outcome for lost ones."""

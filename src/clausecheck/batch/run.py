@@ -76,6 +76,7 @@ def options_fingerprint(settings) -> dict:
         "rules_dirs": list(settings.rules_dirs),
         "max_bytes": settings.read.max_bytes,
         "template": template_fingerprint(settings.template),
+        **({"ocr": settings.read.ocr} if settings.read.ocr != "auto" else {}),  # auto keeps earlier keys valid
     }
 
 
