@@ -184,6 +184,10 @@ class ClusterPool:
             top_up()
             for future in completed:
                 watchdog.check()
+                if future.status == "pending":  # handed back while its lost worker's task is rescheduled
+                    completed.add(future)
+                    time.sleep(0.05)
+                    continue
                 task, attempt = in_flight.pop(future.key)
                 if future.status == "finished":
                     outcome = future.result()
@@ -207,7 +211,7 @@ class ClusterPool:
     def _failed(future, task: Task, attempt: int, submit) -> dict | None:
         """The outcome of a task that did not finish: retried once, or an E301 line."""
         try:
-            future.result(timeout=1)
+            return future.result(timeout=5)  # settled after all
         except KilledWorker as error:
             last = getattr(getattr(error, "last_worker", None), "address", "an unknown worker")
             if attempt == 0:
@@ -217,8 +221,10 @@ class ClusterPool:
         except Exception as error:  # noqa: BLE001 - the task itself failed on the worker
             if future.status == "cancelled":
                 raise ClausecheckError(f"the Dask scheduler was lost: {error or 'tasks cancelled'}", code="E303") from None
+            if attempt == 0:  # lost or unsettled: once more, like a task whose worker died
+                submit(task, 1)
+                return None
             return work.error_outcome(task.display, "E301", f"failed on the cluster: {type(error).__name__}: {error}")
-        return None
 
 
 class _SchedulerWatch:
