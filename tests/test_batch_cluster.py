@@ -3,6 +3,7 @@ a consistent and resumable folder when the scheduler goes away, timeouts isolate
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
@@ -22,8 +23,9 @@ from clausecheck.pipeline import Settings
 from conftest import ROOT, corpus_path
 from test_batch import NDA, read_lines
 
-dask = pytest.importorskip("dask")
-distributed = pytest.importorskip("distributed")
+# Dask is imported by the tests, not at collection: a test process that imported it early would
+# be bigger, and every process it starts inherits that peak in ru_maxrss.
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("distributed") is None, reason="needs the cluster extra (distributed)")
 
 SAMPLES = ROOT / "sample_contracts"
 CORPUS_SUBSET = 3  # the smallest CUAD texts: real contracts, a few seconds of work
@@ -32,6 +34,9 @@ CORPUS_SUBSET = 3  # the smallest CUAD texts: real contracts, a few seconds of w
 @pytest.fixture(scope="module")
 def cluster():
     """One LocalCluster (processes, 2 workers) for the module: starting one costs seconds."""
+    import dask
+    import distributed
+
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
         local = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
     yield local
@@ -82,6 +87,8 @@ def test_cluster_outputs_are_the_local_pools_bytes(tmp_path, cluster):
 def test_a_killed_worker_loses_no_file(tmp_path, cluster):
     source = _ndas(tmp_path / "in", 40)
     out = tmp_path / "out"
+    import distributed
+
     with distributed.Client(cluster) as client:
         pids = client.run(os.getpid)
     victim = sorted(pids.values())[0]
