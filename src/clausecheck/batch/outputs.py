@@ -25,7 +25,8 @@ from clausecheck.compare.batch import deviations
 from clausecheck.engine.schema import TOPICS
 from clausecheck.model import SEVERITY_ORDER
 from clausecheck.report.render import quoted_html
-from clausecheck.report.strings import TOPIC_NAMES
+from clausecheck.report.strings import STRINGS, TOPIC_NAMES
+from clausecheck.report.verdict import level_of
 
 RESULTS_NAME = "results.jsonl"
 SUMMARY_NAME = "summary.csv"
@@ -104,6 +105,7 @@ def row_of(line: dict, memo: str | None) -> dict:
         "risks": {s: sum(1 for f in risks if f["severity"] == s) for s in ("high", "medium", "low")},
         "rules_version": line["tool"]["rules_version"],
         "deviations": deviations(line),
+        "verdict": level_of((f["kind"], f["severity"]) for f in line["findings"]),
         "worst": max((SEVERITY_ORDER[f["severity"]] for f in line.get("findings", []) if f["kind"] != "note"), default=-1),
     }
 
@@ -177,6 +179,7 @@ def _index_row(result: StoredResult) -> dict:
         "low": row["risks"]["low"],
         "missing": row["summary"]["missing"],
         "deviations": row["deviations"],
+        "verdict": row["verdict"],
     }
 
 
@@ -208,6 +211,8 @@ def write_index_html(handle, results: Callable[[], Iterable[StoredResult]], memo
         rows=rows,
         failures=failures,
         elements=[(e, TOPIC_NAMES[language][e]) for e in INDEX_ELEMENTS],
+        type_names=STRINGS[language]["types"],
+        verdict_names=STRINGS[language]["verdict_names"],
         total=total,
         done=checked + failed,
         interrupted=interrupted,
