@@ -26,6 +26,7 @@ from clausecheck.batch.store import ResultStore, StoredResult, Summary, cache_ke
 from clausecheck.compare.batch import template_fingerprint
 from clausecheck.errors import ClausecheckError
 from clausecheck.pipeline import engine_for
+from clausecheck.topicmodel.model import shipped_version
 
 
 class Interrupted(Exception):
@@ -77,6 +78,7 @@ def options_fingerprint(settings) -> dict:
         "max_bytes": settings.read.max_bytes,
         "template": template_fingerprint(settings.template),
         **({"ocr": settings.read.ocr} if settings.read.ocr != "auto" else {}),  # auto keeps earlier keys valid
+        "model": shipped_version() if check.use_model else None,  # --no-model, or a new model
     }
 
 
