@@ -2,4 +2,6 @@
 
 from clausecheck.cli import main
 
-main()
+# Guarded: processes started by "spawn" (Dask's workers among them) import this module again.
+if __name__ == "__main__":
+    main()

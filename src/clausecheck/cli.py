@@ -239,9 +239,12 @@ def compare(ctx, draft, template, party, lang, contract_type, memo_lang, rules, 
 @click.option("--template", "template", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Your own template: compare every contract with it (a deviations column).")
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Read scanned PDF pages with Tesseract (the ocr extra): auto = pages without a text layer.")
 @click.option("--no-model", is_flag=True, help="Rules only: do not let the trained topic model find topics the rules miss.")
+@click.option("--follow-links", is_flag=True, help="Also read links that lead to files outside DIRECTORY.")
+@click.option("--cluster", metavar="ADDRESS", help="Run on Dask: tcp://SCHEDULER:8786, or local[:N] for N local workers (needs clausecheck[cluster]).")
+@click.option("--ship-files", is_flag=True, help="With --cluster: send each file's bytes to the workers instead of its path.")
 @_debug_option
 @click.pass_context
-def batch(ctx, directory, output, jobs, include, exclude, party, lang, contract_type, memo_lang, rules, timeout, force, max_size, fail_on, template, ocr, no_model):
+def batch(ctx, directory, output, jobs, include, exclude, party, lang, contract_type, memo_lang, rules, timeout, force, max_size, fail_on, template, ocr, no_model, follow_links, cluster, ship_files):
     """Check every contract under DIRECTORY (recursively) and write a portfolio review.
 
     Reads .docx, .pdf, .txt and .md files (and files whose content is a PDF or Word
@@ -255,6 +258,7 @@ def batch(ctx, directory, output, jobs, include, exclude, party, lang, contract_
       clausecheck batch contracts/ -o review/
       clausecheck batch contracts/ -o review/ --party 乙 --include '*.docx' --jobs 4
       clausecheck batch contracts/ -o review/ --force --fail-on high
+      clausecheck batch contracts/ -o review/ --cluster tcp://10.0.0.5:8786 --ship-files
 
     \b
     Exit codes: 0 done; 1 a finding at or above --fail-on; 2 a file or the rules could not
@@ -269,9 +273,10 @@ def batch(ctx, directory, output, jobs, include, exclude, party, lang, contract_
     settings = _settings(rules, lang, party, contract_type, memo_lang, None, max_size, ocr=ocr, no_model=no_model)
     if template:
         settings = replace(settings, template=str(template.resolve()))
-    options = BatchOptions(jobs=jobs or 0, include=tuple(include), exclude=tuple(exclude), timeout=timeout, force=force, max_bytes=settings.read.max_bytes)
+    options = BatchOptions(jobs=jobs or 0, include=tuple(include), exclude=tuple(exclude), timeout=timeout, force=force, max_bytes=settings.read.max_bytes,
+                           follow_links=follow_links, cluster=cluster, ship_files=ship_files)
     try:
-        result = run_batch(directory, output, settings, options, progress=progress_printer())
+        result = run_batch(directory, output, settings, options, progress=progress_printer(), notify=lambda text: click.echo(f"clausecheck: {text}", err=True))
     except Exception as error:  # noqa: BLE001
         _fail(error, debug)
     for path, code in result.failures:

@@ -104,6 +104,7 @@ CODES = {
     "E302": "output could not be written",
     "E303": "serve: access refused (the start-up token is missing or wrong)",
     "E304": "serve: request refused (not from the page itself: another host, origin or site)",
+    "E305": "the Dask cluster could not be used (not installed, unreachable or lost)",
     "W101": "tracked changes present: text read as if all changes were accepted (or as before them: --changes original)",
     "W102": "garbled or missing glyphs on some pages",
     "W103": "some pages have no text layer",
@@ -123,4 +124,5 @@ CODES = {
     "W201": "--party matches no party of the contract: the review stays neutral",
     "W210": "a rule's regular expression timed out and was skipped",
     "W211": "a sentence too long to read whole: its statement features come from its first 5,000 characters",
+    "W301": "the batch's result store was damaged: moved aside and rebuilt",
 }

@@ -20,7 +20,7 @@ from clausecheck.serve.i18n import all_strings, choose_language, from_accept_lan
 from clausecheck.serve.security import Guard  # noqa: E402
 from clausecheck.serve.uploads import DRAIN_LIMIT, accepted_suffix, display_name, ensure_folders, store_upload  # noqa: E402
 from clausecheck.serve.workers import TaskFailed, WorkerPool  # noqa: E402
-from clausecheck.batch_store import ResultStore  # noqa: E402
+from clausecheck.batch.store import ResultStore  # noqa: E402
 from clausecheck.errors import InputError  # noqa: E402
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import sys
 from pathlib import Path
 
@@ -35,10 +37,34 @@ def render(report: Report, output_format: str, redline: bool = False) -> str | b
     return render_html(report)
 
 
+NAME_MAX_BYTES = 255  # the longest file name most file systems accept
+
+
 def default_path(report: Report, output_format: str) -> Path:
     source = Path(report.document.source.path)
     suffix = ".reviewed.docx" if output_format == "docx" else f".memo{SUFFIXES[output_format]}"
-    return source.with_name(source.stem + suffix)
+    return source.with_name(_fitting_stem(source.stem, suffix) + suffix)
+
+
+def _fitting_stem(stem: str, suffix: str) -> str:
+    """`stem` cut (with a digest of the whole, so names stay distinct) where stem + suffix would be too long."""
+    raw, tail = os.fsencode(stem), os.fsencode(suffix)
+    if len(raw) + len(tail) <= NAME_MAX_BYTES:
+        return stem
+    digest = hashlib.sha256(raw).hexdigest()[:8]
+    text = os.fsdecode(raw[: NAME_MAX_BYTES - len(tail) - len(digest) - 1])
+    while text and not stem.startswith(text):  # the cut fell inside a multi-byte character
+        text = text[:-1]
+    return f"{text}-{digest}"
+
+
+def _displayable(content: str) -> str:
+    """Text with the undecodable bytes of a file name (surrogates) shown as U+FFFD."""
+    try:
+        content.encode("utf-8")
+        return content
+    except UnicodeEncodeError:
+        return content.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def unused_name(destination: Path, taken: set[Path]) -> Path:
@@ -60,6 +86,8 @@ def write_report(report: Report, output_format: str, output: Path | None, severa
     `taken` holds the files this run has written already: two inputs with one name
     (a/contract.pdf, b/contract.pdf into one folder) get suffixed names, never one file."""
     content = render(report, output_format, redline)
+    if isinstance(content, str):
+        content = _displayable(content)
     to_stdout = output is not None and str(output) == "-"  # `-o -`, the usual spelling of stdout
     if (output is None and output_format in ("json", "md", "sarif") and not several) or (to_stdout and not several):
         if isinstance(content, bytes):
@@ -80,10 +108,12 @@ def write_report(report: Report, output_format: str, output: Path | None, severa
         destination = unused_name(destination, taken)
         taken.add(destination.resolve())
     destination.parent.mkdir(parents=True, exist_ok=True)
-    temporary = destination.with_name(destination.name + ".part")
-    if isinstance(content, bytes):
-        temporary.write_bytes(content)
-    else:
-        temporary.write_text(content, encoding="utf-8")
-    temporary.replace(destination)
+    # A short temporary name: the destination's own name may already be near the limit.
+    temporary = destination.with_name(f".{hashlib.sha256(os.fsencode(destination.name)).hexdigest()[:16]}.part")
+    try:
+        temporary.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        temporary.replace(destination)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     return destination

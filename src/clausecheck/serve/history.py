@@ -17,10 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-try:
-    from clausecheck.batch_store import STORE_NAME, cache_key
-except ImportError:  # the batch's store as a module of the batch package
-    from clausecheck.batch.store import STORE_NAME, cache_key
+from clausecheck.batch.store import STORE_NAME, cache_key
 
 # States an entry moves through; `failed` keeps the error code and message.
 UPLOADED, READING, READY, CHECKING, DONE, FAILED = "uploaded", "reading", "ready", "checking", "done", "failed"
