@@ -185,7 +185,7 @@ def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_forma
 @click.option("--type", "contract_type", type=click.Choice(TYPE_CHOICES), default="auto", show_default=True, help="Contract type (decides the required elements).")
 @click.option("--memo-lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Language of the memo.")
 @click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False, exists=True), help="Extra rule pack folder. Repeatable.")
-@click.option("--format", "output_format", type=click.Choice(["html", "json", "md"]), default="html", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["html", "json", "md", "sarif"]), default="html", show_default=True, help="sarif: the draft's findings and each deviation from the template as results.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file. Default: stdout for json/md, DRAFT.compare.html for html.")
 @click.option("--changes", type=click.Choice(["accepted", "original"]), default="accepted", show_default=True, help="Tracked changes of a .docx draft: compare it with them accepted, or as it was before them.")
 @_debug_option

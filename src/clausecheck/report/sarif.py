@@ -120,6 +120,8 @@ def run_of(report: Report) -> dict:
             "properties": {"findingId": finding.id, "kind": finding.kind, "severity": finding.severity, "topic": finding.topic,
                            **({"favours": finding.favours} if finding.favours else {})},
         })
+    if report.comparison is not None:
+        _comparison_results(report, rules, rule_index, results)
     source = report.document.source
     return {
         "tool": {"driver": {
@@ -141,6 +143,48 @@ def run_of(report: Report) -> dict:
             "warnings": [w.as_dict() for w in report.warnings],
         },
     }
+
+
+# `clausecheck compare`: each deviation from the template is a result of its own rule.
+COMPARISON_RULES = {
+    "missing": ("A clause of the template is not in the draft", "warning"),
+    "added": ("A clause of the draft has no counterpart in the template (ひな型外条文)", "warning"),
+    "changed": ("A clause differs from the template's", "note"),
+    "moved": ("A clause stands elsewhere than in the template", "note"),
+}
+
+
+def _comparison_results(report: Report, rules: list, rule_index: dict, results: list) -> None:
+    comparison = report.comparison
+    by_label = {}
+    for clause in report.document.all_clauses():
+        by_label.setdefault((clause.number, clause.heading), clause)
+    entries = [("missing", c, None) for c in comparison.missing] + [("added", None, c) for c in comparison.added]
+    entries += [("changed", pair.template, pair.draft) for pair in comparison.changed]
+    entries += [("moved", pair.template, pair.draft) for pair in comparison.moved if pair not in comparison.changed]
+    for kind, template_clause, draft_clause in entries:
+        rule_id = f"comparison-{kind}"
+        title, level = COMPARISON_RULES[kind]
+        if rule_id not in rule_index:
+            rule_index[rule_id] = len(rules)
+            rules.append({"id": rule_id, "name": "Comparison" + kind.capitalize(), "shortDescription": {"text": title},
+                          "fullDescription": {"text": title}, "help": {"text": "Compare the clause with your template before signing."},
+                          "defaultConfiguration": {"level": level}, "properties": {"tags": ["comparison"]}})
+        named = draft_clause or template_clause
+        label = " ".join(part for part in (named.number, named.heading) if part) or named.text[:40]
+        where = "template" if draft_clause is None else "draft"
+        evidence = None
+        clause = by_label.get((draft_clause.number, draft_clause.heading)) if draft_clause is not None else None
+        if clause is not None:
+            evidence = Evidence(clause.number or clause.heading, clause.page, None, clause.start, clause.end, clause.text[:500])
+        key = "\x1f".join((rule_id, where, named.number or "", named.heading or "", " ".join(named.text.split())[:200]))
+        results.append({
+            "ruleId": rule_id, "ruleIndex": rule_index[rule_id], "kind": "fail", "level": level,
+            "message": {"text": f"{title}: {label}"},
+            "locations": [_location(report, evidence)],
+            "partialFingerprints": {FINGERPRINT_KEY: hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + ":1"},
+            "properties": {"comparison": kind, "template": comparison.template.path},
+        })
 
 
 def sarif_log(reports: list[Report]) -> dict:
