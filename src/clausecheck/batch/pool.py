@@ -86,6 +86,25 @@ def context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+
+def stop_worker(process, connection, stop_message, kill: bool = False) -> None:
+    """Ask a worker process to stop (or kill it), wait a little, kill it if it lingers, and
+    close our end of its pipe. The serve page's workers stop the same way."""
+    if process.is_alive():
+        if kill:
+            process.kill()
+        else:
+            try:
+                connection.send(stop_message)
+            except OSError:
+                pass
+    process.join(timeout=None if kill else 5)
+    if process.is_alive():
+        process.kill()
+        process.join()
+    connection.close()
+
+
 class Worker:
     """A worker process, its pipe and the file it is busy with."""
 
@@ -105,19 +124,7 @@ class Worker:
         self.connection.send((task.index, task.path, task.display, task.memo))
 
     def stop(self, kill: bool = False) -> None:
-        if self.process.is_alive():
-            if kill:
-                self.process.kill()
-            else:
-                try:
-                    self.connection.send(None)
-                except OSError:
-                    pass
-        self.process.join(timeout=None if kill else 5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.connection.close()
+        stop_worker(self.process, self.connection, None, kill)
 
 
 class WorkerPool:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable
 
+from clausecheck.batch.pool import stop_worker
 from clausecheck.errors import ClausecheckError
 
 # The pipe of the worker this process is, so that a task can report its stage from anywhere.
@@ -98,19 +99,7 @@ class _Worker:
         self.connection.send((task.function, task.args))
 
     def stop(self, kill: bool) -> None:
-        if self.process.is_alive():
-            if kill:
-                self.process.kill()
-            else:
-                try:
-                    self.connection.send(STOP)
-                except OSError:
-                    pass
-        self.process.join(timeout=None if kill else 5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.connection.close()
+        stop_worker(self.process, self.connection, STOP, kill)
 
 
 def _context():
