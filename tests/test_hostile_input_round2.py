@@ -164,3 +164,25 @@ def test_catastrophic_context_pattern_is_held_to_the_document_budget(tmp_path):
     assert time.perf_counter() - started < 30  # a hang check: 200 time-outs would take 100 s
     assert any(w.code == "W210" and "(a|a)*$" in w.message for w in report.warnings), report.warnings
     assert report.topics["governing_law"].status == "present"
+
+
+def test_a_zip_that_claims_a_version_zipfile_cannot_read_is_a_coded_error(tmp_path):
+    # Found by benchmarks/fuzz.py: the "version needed to extract" of a member set to 23.5
+    # made zipfile raise NotImplementedError out of the format sniffer (an E300).
+    import docx
+
+    from clausecheck.errors import InputError
+    from clausecheck.parsers import read_file
+
+    path = tmp_path / "contract.docx"
+    document = docx.Document()
+    document.add_paragraph("1. Purpose. The parties will jointly develop a sensor.")
+    document.save(path)
+    data = bytearray(path.read_bytes())
+    central = data.find(b"PK\x01\x02")
+    assert central > 0
+    data[central + 6:central + 8] = (235).to_bytes(2, "little")  # version needed to extract: 23.5
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError) as error:
+        read_file(path)
+    assert error.value.code in ("E105", "E103", "E104")
