@@ -320,7 +320,10 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
             favours = spec.get("favours", "subject")
             if favours not in schema.FAVOURS:
                 problems.append(RuleProblem(file, _line(spec, "favours"), "E203", f"`party.favours` must be one of {', '.join(schema.FAVOURS)}"))
-            party = PartySpec(favours=favours, one_sided_only=bool(spec.get("one_sided_only", True)))
+            mutual_as = spec.get("mutual_as", "risk")
+            if mutual_as not in schema.MUTUAL_AS:
+                problems.append(RuleProblem(file, _line(spec, "mutual_as"), "E203", f"`party.mutual_as` must be one of {', '.join(schema.MUTUAL_AS)}"))
+            party = PartySpec(favours=favours, one_sided_only=bool(spec.get("one_sided_only", True)), mutual_as=str(mutual_as))
 
     quantity = None
     if "quantity" in data:
@@ -658,7 +661,7 @@ def _parse_party_words(path: Path, data, problems: list[RuleProblem]) -> dict:
         return {}
     out: dict[str, dict[str, tuple[str, ...]]] = {}
     for key, value in data.items():
-        if key not in ("mutual_subjects", "subject_markers", "generic_aliases", "conditional_clauses", "holder_markers", "conventional_parties", "party_joiners", "role_equivalents"):
+        if key not in ("mutual_subjects", "subject_markers", "generic_aliases", "conditional_clauses", "holder_markers", "conventional_parties", "party_joiners", "role_equivalents", "role_bindings"):
             problems.append(RuleProblem(file, _line(data, key), "E202", f"unknown key {key!r}"))
             continue
         if key == "conventional_parties":
@@ -672,6 +675,11 @@ def _parse_party_words(path: Path, data, problems: list[RuleProblem]) -> dict:
             out[key] = tuple(tuple(g) for g in value)
             continue
         out[key] = {lang: _str_list(path, value, lang, problems) for lang in schema.LANGUAGES} if isinstance(value, dict) else {}
+        if key == "role_bindings":
+            for lang, patterns in out[key].items():
+                for pattern in patterns:
+                    if "{role}" not in pattern or "{party}" not in pattern:
+                        problems.append(RuleProblem(file, _line(value, lang), "E203", f"a role binding names both {{role}} and {{party}}: {pattern!r}"))
     return out
 
 

@@ -251,6 +251,10 @@ def with_conventional_parties(document: Document, words: dict) -> Document:
     """
     parties = list(document.parties)
     changed = False
+    bound = _role_bindings(document, words)
+    if bound:
+        parties = [replace(p, aliases=p.aliases + bound[p.id]) if p.id in bound else p for p in parties]
+        changed = True
     # Role words in the other language of a bilingual contract (受領者 → "Recipient").
     for group in words.get("role_equivalents", ()):
         folded = {w.casefold() for w in group}
@@ -296,6 +300,41 @@ def with_conventional_parties(document: Document, words: dict) -> Document:
                 parties[position] = replace(party, aliases=party.aliases + new_aliases)
                 changed = True
     return replace(document, parties=tuple(parties)) if changed else document
+
+
+def _role_bindings(document: Document, words: dict) -> dict[str, tuple[str, ...]]:
+    """Role words the contract's definitions make one party's name (parties.yaml `role_bindings`):
+    in a one-way NDA 「受領者」とは…乙をいう, so 受領者 is 乙 there, not either party. A role
+    bound to two parties stays generic."""
+    language = document.language
+    templates = _words(words, "role_bindings", language)
+    roles = _words(words, "generic_aliases", language)
+    names = sorted({a for p in document.parties for a in p.all_names if a and len(a) <= MAX_ALIAS_CHARS}, key=len, reverse=True)
+    if not templates or not roles or not names:
+        return {}
+    flags = regex.IGNORECASE if language == "en" else 0
+    role_group = "(?P<role>" + "|".join(f"(?:{r})" for r in roles) + ")"
+    party_group = "(?P<party>" + "|".join(regex.escape(n) for n in names) + ")"
+    owners: dict[str, set[str]] = {}
+    spelled: dict[str, str] = {}
+    for template in templates:
+        pattern = regex.compile(template.replace("{role}", role_group).replace("{party}", party_group), flags)
+        for match in pattern.finditer(document.text, timeout=1.0):
+            party_id = next((p.id for p in document.parties if match["party"] in p.all_names or match["party"].casefold() in {a.casefold() for a in p.all_names}), None)
+            if party_id is None:
+                continue
+            key = match["role"].casefold()
+            owners.setdefault(key, set()).add(party_id)
+            spelled.setdefault(key, match["role"])
+    bound: dict[str, tuple[str, ...]] = {}
+    for key, party_ids in owners.items():
+        if len(party_ids) != 1:
+            continue
+        party_id = next(iter(party_ids))
+        party = next(p for p in document.parties if p.id == party_id)
+        if key not in {a.casefold() for a in party.all_names}:
+            bound[party_id] = bound.get(party_id, ()) + (spelled[key],)
+    return bound
 
 
 @lru_cache(maxsize=256)
