@@ -40,7 +40,10 @@ LANGUAGES = ("en", "ja")
 # Company notifies", 甲が判断したとき).
 # `payer`: the party the same clause makes pay (a cost of being paid is one-sided only when it
 # falls on the side that is paid).
-FAVOURS = ("subject", "other", "actor", "holder", "beneficiary", "auto", "named", "payer")
+# `dominant` (party block only): the side most of the contract's other one-sided findings
+# favour — for a term that binds both alike but weighs on the weaker side, such as a long
+# notice to stop an automatic renewal. Without a clear lead the finding names no party.
+FAVOURS = ("subject", "other", "actor", "holder", "beneficiary", "auto", "named", "payer", "dominant")
 QUANTITY_TYPES = ("duration", "amount", "percent")
 LINT_TOPIC = "lint"
 # The checks engine/lint.py knows; a lint rule's patterns say what each looks for.
@@ -62,7 +65,10 @@ WHEN_KEYS = set(STATEMENT_FEATURES) | {"actor", "not", "also", "proviso", "favou
 # either; `any` (default); `none` — no party is named as actor.
 ACTOR_VALUES = ("party", "mutual", "any", "none")
 LANG_KEYS = {"phrases", "patterns", "regex", "unless", "inside", "not_inside", "requires"}
-PARTY_KEYS = {"favours", "one_sided_only"}
+PARTY_KEYS = {"favours", "one_sided_only", "mutual_as"}
+# What a finding of a clause that binds both sides alike is, when `one_sided_only` is false:
+# still a `risk`, or a `note` of severity info (a gap both sides share, worth knowing).
+MUTUAL_AS = ("risk", "note")
 QUANTITY_KEYS = {"type", "above", "below", "unit"}
 TEXT_KEYS = {"en", "ja"}
 
@@ -116,6 +122,7 @@ class PartySpec:
     favours: str = "subject"
     # Only report when one side alone has the clause (a mutual clause is not a finding).
     one_sided_only: bool = True
+    mutual_as: str = "risk"
 
 
 @dataclass(frozen=True)
