@@ -90,8 +90,11 @@ def score_document(report: dict, rows: list[dict]) -> list[dict]:
                 outcome.update(found=True, party_right=True, rule=hit["rule"])
             outcomes.append(outcome)
             continue
+        # A control is flagged by a risk; a note (severity info: a gap both sides share, or a
+        # term in the reader's favour) says the clause is worth knowing, not that it is unfair.
+        kinds = ("risk",) if row["kind"] == "control" else ("risk", "note")
         for finding in findings:
-            if finding["kind"] not in ("risk", "note"):
+            if finding["kind"] not in kinds:
                 continue
             if not any(quotes_meet(e["text"], row["key"]) for e in finding["evidence"]):
                 continue

@@ -91,6 +91,7 @@ class _Hit:
     statement: Statement | None = None  # set when a `when:` pattern matched a statement
     pattern: StatementPattern | None = None
     lead_in: Statement | None = None  # the sentence that introduces the list item matched
+    likewise: bool = False  # the statement extends its lead-in's rule ("…についても同様とする")
 
 
 _NO_BLOCK = LanguageBlock()
@@ -175,13 +176,19 @@ class Engine:
             compiled = self.compiled(unit.language, options.only_rules)
             index = party_indexes[unit.language]
             aliases = placeholder_cache.setdefault(unit.language, _placeholder_aliases(index, perspective))
+            # A statement a rule's `when:` reads as excepted (`not:`) vetoes the rule's regexes
+            # inside it too: the exception is what the sentence says, however it is worded.
+            vetoed: list[tuple[str, int, int]] = []
+            statement_hits = list(self._statement_hits(unit, options.only_rules, vetoed))
             for rule, start, end in self._match_unit(unit, compiled, aliases, warnings, budget):
                 if hidden and hidden.overlaps(*_original_span(unit, start, end)):
                     continue  # hidden text is never the only evidence
+                if vetoed and any(rule.id == rule_id and v_start <= start < v_end for rule_id, v_start, v_end in vetoed):
+                    continue
                 joined_hits += unit.norm.joins_within(start, end)
                 hit = _Hit(rule, unit, start, end)
                 self._judge(hit, document, index, aliases, outcomes)
-            for hit in self._statement_hits(unit, options.only_rules):
+            for hit in statement_hits:
                 if hidden and any(hidden.overlaps(*_original_span(unit, cue.start, cue.end)) for cue in hit.statement.cues):
                     continue  # a statement read from hidden words is no evidence either
                 self._judge(hit, document, index, aliases, outcomes)
@@ -276,7 +283,7 @@ class Engine:
             for start, end in spans:
                 yield rule, start, end
 
-    def _statement_hits(self, unit: _Unit, only: frozenset[str] | None):
+    def _statement_hits(self, unit: _Unit, only: frozenset[str] | None, vetoed: list | None = None):
         """A hit for each statement of the clause that a rule's `when:` pattern describes.
 
         A list item (号, (a)) is read together with the sentence that introduces the list:
@@ -289,8 +296,9 @@ class Engine:
         index = self.pattern_index()
         statements = unit.statements
         lead_ins = _lead_ins(unit, statements)
+        likewise = _likewise_leads(statements)
         for position, statement in enumerate(statements):
-            lead = lead_ins.get(position)
+            lead = lead_ins.get(position) or likewise.get(position)
             if not statement.cues:
                 continue
             # The sentence that names the parties names the deal too (「…秘密保持契約を締結する」):
@@ -298,11 +306,14 @@ class Engine:
             if unit.clause.kind in ("preamble", "recital") and _RE_NAMES_PARTIES.search(unit.norm.text, statement.start, statement.end):
                 continue
             features = statement.features()
+            # A list item takes the lead-in's right or duty; a "likewise" sentence all of the
+            # sentence whose rule it extends (「…甲に帰属する。乙が単独でした発明についても同様とする。」).
+            taken = frozenset(features) if position in likewise else frozenset(("modality", "action", "condition"))
             if lead is not None:
                 for feature, values in lead.features().items():
-                    if feature in ("modality", "action", "condition"):
+                    if feature in taken:
                         features[feature] = features[feature] | values
-            inherited = frozenset(("modality", "action", "condition")) if lead is not None else frozenset()
+            inherited = taken if lead is not None else frozenset()
             span = FEATURE_SPAN.get(unit.language, FEATURE_SPAN["en"])
             candidates = {}
             for feature, values in features.items():
@@ -310,13 +321,21 @@ class Engine:
                     for entry in index.get((feature, value), ()):
                         candidates[(entry[0], entry[2])] = entry
             matched_rules: set[str] = set()
+            # What the provisos right after the statement say qualifies it too: an exception
+            # a rule lists under `not:` may be given there (「甲は…改定できる。ただし、乙が同意しない場合…解約できる」).
+            qualified = _qualifying_provisos(statements, position)
             # In rule order, then alternative order: the first alternative a rule meets is its hit.
             for _, rule, _, pattern in (candidates[key] for key in sorted(candidates)):
                 if rule.id in matched_rules or (only is not None and rule.id not in only):
                     continue
+                excepted = any((features.get(feature, frozenset()) | qualified.get(feature, frozenset())) & values for feature, values in pattern.excluded)
+                if excepted:
+                    if vetoed is not None and StatementPattern(pattern.required, (), pattern.actor, pattern.proviso).matches(features, statement.proviso):
+                        vetoed.append((rule.id, statement.start, statement.end))
+                    continue
                 if pattern.matches(features, statement.proviso) and statement.close_together(list(pattern.required), span, inherited):
                     matched_rules.add(rule.id)
-                    yield _Hit(rule, unit, statement.start, statement.end, statement=statement, pattern=pattern, lead_in=lead)
+                    yield _Hit(rule, unit, statement.start, statement.end, statement=statement, pattern=pattern, lead_in=lead, likewise=position in likewise)
 
     # -- judging one hit --------------------------------------------------------------
 
@@ -363,6 +382,8 @@ class Engine:
                 # The subject is often at the head of the clause: "甲は、次の各号の場合…"
                 first_start, first_end = unit.sentences[0] if unit.sentences else (0, 0)
                 subject = subject_of(unit.norm.text[first_start:first_end], index)
+            if subject is None and _first_named(sentence, index) == MUTUAL:
+                subject = MUTUAL  # 「甲及び乙が相互に開示する情報は…」: about both sides
             hit.subject = subject
             if subject and subject != MUTUAL:
                 hit.favours = subject if rule.party.favours == "subject" else index.other(subject)
@@ -406,6 +427,7 @@ class Engine:
         profile = self.pack.profiles.get(contract_type.id)
         required = required_elements(profile, document, topics)
         drafts: list[tuple[int, int, dict]] = []
+        by_dominant: list[tuple[Rule, list[_Hit]]] = []  # favour told from the other findings
         for rule in self.pack.active():
             if options.only_rules is not None and rule.id not in options.only_rules:
                 continue
@@ -435,6 +457,10 @@ class Engine:
                     return any(s.unit is hit.unit and s.start < hit.end and hit.start < s.end for s in statement_hits)
 
                 hits = statement_hits + [h for h in hits if h.statement is None and not read_by_a_statement(h)]
+            if rule.party is not None and rule.party.favours == "dominant":
+                by_dominant.append((rule, hits))
+                continue
+            kind, severity = "risk", rule.severity
             if rule.party is not None:
                 favoured = {h.favours for h in hits if h.favours}
                 mutual = MUTUAL in {h.subject for h in hits} or len(favoured) > 1
@@ -443,7 +469,8 @@ class Engine:
                 if len(favoured) == 1:
                     favours = next(iter(favoured))
                     hits = [h for h in hits if h.favours == favours] or hits
-            kind, severity = "risk", rule.severity
+                elif mutual and rule.party.mutual_as == "note":
+                    kind, severity = "note", "info"  # a gap both sides share: worth knowing
             if perspective and favours:
                 if favours == perspective:
                     kind, severity = "note", "info"
@@ -452,6 +479,15 @@ class Engine:
             fields = _finding_fields(rule, kind, severity, favours, evidence, language)
             fields["explanation"] = _explanation(hits, favours, document, self.pack.lexicon)
             drafts.append((SEVERITY_ORDER[severity], first, fields))
+        if by_dominant:
+            dominant, lead, total = _dominant_party(drafts)
+            for rule, hits in by_dominant:
+                kind, severity = "risk", rule.severity
+                if perspective and dominant == perspective:
+                    kind, severity = "note", "info"
+                fields = _finding_fields(rule, kind, severity, dominant, _evidence_list(document, hits, limit=rule.max_evidence), language)
+                fields["explanation"] = _dominant_explanation(dominant, lead, total, document) if dominant else {}
+                drafts.append((SEVERITY_ORDER[severity], min(_original_offset(h.unit, h.start) for h in hits), fields))
         drafts.sort(key=lambda item: (-item[0], item[1], item[2]["rule"]))
         return [Finding(id=f"F{i}", **fields) for i, (_, _, fields) in enumerate(drafts, start=1)]
 
@@ -459,6 +495,41 @@ class Engine:
 # Which required feature files a `when:` alternative in the pattern index: the most telling first.
 _KEY_FEATURE_ORDER = ("action", "condition", "object", "time", "consideration", "modality")
 _MODALITY_PRIORITY = ("prohibition", "exemption", "right", "state", "obligation")
+
+
+# A side "dominates" a contract when it is favoured by at least this many one-sided findings
+# and by at least twice as many as the other side.
+_DOMINANT_MIN_FINDINGS = 3
+
+
+def _dominant_party(drafts: list[tuple[int, int, dict]]) -> tuple[str | None, int, int]:
+    """The side most of the one-sided findings favour, with its count and the total; None
+    when no side leads clearly (a fair contract, or one-sided terms both ways)."""
+    counts: dict[str, int] = {}
+    for _, _, fields in drafts:
+        favours = fields.get("favours")
+        if fields["kind"] in ("risk", "note") and favours and favours != MUTUAL:
+            counts[favours] = counts.get(favours, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    total = sum(counts.values())
+    if not ranked or ranked[0][1] < _DOMINANT_MIN_FINDINGS:
+        return None, 0, total
+    if len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]:
+        return None, 0, total
+    return ranked[0][0], ranked[0][1], total
+
+
+def _dominant_explanation(party_id: str, lead: int, total: int, document: Document) -> dict:
+    party = document.party(party_id)
+    name = party.all_names[0] if party and party.all_names else party_id
+    return {
+        "favours": party_id,
+        "favours_from": "dominant",
+        "said": {
+            "en": f"binds both sides alike; {lead} of the contract's {total} one-sided terms favour {name} → favours {name}",
+            "ja": f"双方に同じく適用されるが、本契約の一方的な条項{total}件中{lead}件が{name}に有利 → {name}に有利",
+        },
+    }
 
 
 def _explanation(hits: list[_Hit], favours: str | None, document: Document, lexicon) -> dict:
@@ -531,13 +602,47 @@ def _lead_ins(unit: _Unit, statements) -> dict[int, Statement]:
     return out
 
 
+def _qualifying_provisos(statements, position: int) -> dict[str, frozenset[str]]:
+    """The condition features of the provisos that follow the statement at `position`."""
+    if statements[position].proviso:
+        return {}
+    found: set[str] = set()
+    for statement in statements[position + 1:]:
+        if not statement.proviso:
+            break
+        found |= statement.values("condition")
+    return {"condition": frozenset(found)} if found else {}
+
+
+def _likewise_leads(statements) -> dict[int, Statement]:
+    """For each "likewise" statement (condition `likewise`: 同様とする, "the same applies"), the
+    statement before it whose rule it extends."""
+    out: dict[int, Statement] = {}
+    for position, statement in enumerate(statements):
+        cue = next((c for c in statement.cues if c.feature == "condition" and c.value == "likewise"), None)
+        if not position or cue is None:
+            continue
+        # 「…甲に帰属するものとし、乙が…についても同様とする」 states its own rule first: not an extension.
+        if any(c.feature == "modality" and c.end <= cue.start for c in statement.cues):
+            continue
+        before = next((s for s in reversed(statements[:position]) if s.cues), None)
+        if before is not None:
+            out[position] = before
+    return out
+
+
 def _statement_party(hit: _Hit, index: PartyIndex, sentence: str, sentence_start: int) -> bool:
     """Set the hit's actor and favoured party from its statement; False when the pattern's
     `actor` condition does not hold (a mutual sentence where one party must act)."""
     statement, pattern, rule = hit.statement, hit.pattern, hit.rule
     text = hit.unit.norm.text
+    if hit.likewise and hit.lead_in is not None:
+        # Who holds the right or the duty is said in the sentence the "likewise" extends.
+        statement = hit.lead_in
+        sentence_start, sentence_end = _sentence_around(hit.unit, statement.start)
+        sentence = text[sentence_start:sentence_end]
     lead_subject = None
-    if hit.lead_in is not None:
+    if hit.lead_in is not None and not hit.likewise:
         lead_start, lead_end = _sentence_around(hit.unit, hit.lead_in.start)
         lead_subject = _actor_of(hit.lead_in, pattern, index, text[lead_start:lead_end], lead_start)
     asked = pattern.values("modality") | pattern.values("action")
@@ -678,10 +783,15 @@ def _bearer_of(statement: Statement, index: PartyIndex, sentence: str, sentence_
 
 
 def _first_named(sentence: str, index: PartyIndex) -> str | None:
+    """The party named first in a sentence without a subject; both sides when a mutual phrase
+    comes first (「甲及び乙が相互に開示する情報は…」)."""
     if not index.alias_to_id:
         return None
     m = _alias_pattern(index.alternation, index.language).search(sentence)
-    return index.party_id(m.group(0)) if m else None
+    if m is None:
+        return None
+    both = index.mutual_pattern.search(sentence)
+    return MUTUAL if both is not None and both.start() <= m.start() else index.party_id(m.group(0))
 
 
 @lru_cache(maxsize=256)

@@ -19,7 +19,9 @@ from clausecheck.statements.lexicon import FEATURES, CompiledLexicon, Cue
 # several statements ("…; Licensee shall…"), and a cue 400 characters away is another one's.
 FEATURE_SPAN = {"en": 220, "ja": 110}
 # Where a statement ends inside a sentence without a full stop (English lists run on ";").
-_STATEMENT_BREAK = {"en": regex.compile(r";\s+|:\s+(?=\(?[a-z0-9]{1,4}\)\s)"), "ja": regex.compile(r"；")}
+# ", whereas …" sets a second rule against the first ("A's information is protected only if
+# marked, whereas B's is protected whether or not it is marked"): two statements.
+_STATEMENT_BREAK = {"en": regex.compile(r";\s+|:\s+(?=\(?[a-z0-9]{1,4}\)\s)|,\s*whereas\s+", regex.IGNORECASE), "ja": regex.compile(r"；")}
 # Where a proviso starts inside a sentence: it qualifies what precedes it.
 _PROVISO_INSIDE = {
     "ja": regex.compile(r"(?:ただし|但し)[、,]"),
