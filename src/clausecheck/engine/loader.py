@@ -14,12 +14,14 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
+import regex
 import yaml
 
 from clausecheck.engine import schema, suggestions
 from clausecheck.engine.compiler import check_regex, check_token_pattern
 from clausecheck.engine.pack_limits import MAX_RULE_FILE_BYTES, PackTooLarge, PatternTally, check_yaml_size, count_patterns
 from clausecheck.engine.references import ReferenceForms
+from clausecheck.engine.survival import Citations
 from clausecheck.engine.schema import Condition, LanguageBlock, LintSpec, PartySpec, Profile, QuantitySpec, Rule, StatementPattern
 from clausecheck.errors import RuleError, RuleProblem
 from clausecheck.statements.lexicon import Lexicon, load_lexicon
@@ -28,8 +30,9 @@ PROFILES_FILE = "profiles.yaml"
 PARTIES_FILE = "parties.yaml"
 PATTERNS_FILE = "patterns.yaml"  # lists of regexes that several rules share, used as '@name'
 REFERENCES_FILE = "references.yaml"  # English forms of the references rules cite
+CITATIONS_FILE = "citations.yaml"  # how a contract cites its own articles (survival clauses)
 RULE_SUFFIXES = (".yaml", ".yml")
-RESERVED_FILES = {PROFILES_FILE, PARTIES_FILE, PATTERNS_FILE, suggestions.SUGGESTIONS_FILE, REFERENCES_FILE}
+RESERVED_FILES = {PROFILES_FILE, PARTIES_FILE, PATTERNS_FILE, suggestions.SUGGESTIONS_FILE, REFERENCES_FILE, CITATIONS_FILE}
 LEXICON_DIR = "lexicon"  # rules/lexicon/<feature>.yaml: the cue words of statement features
 _RE_LIST_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -108,6 +111,7 @@ class RulePack:
     sources: list[str] = field(default_factory=list)
     lexicon: Lexicon = field(default_factory=lambda: Lexicon({}))
     reference_forms: ReferenceForms = field(default_factory=ReferenceForms)
+    citations: Citations = field(default_factory=lambda: Citations({}, {}))
 
     def active(self) -> list[Rule]:
         return [rule for rule in self.rules.values() if not rule.disabled]
@@ -131,6 +135,7 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
     lexicon_entries: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
     lexicon_labels: dict = {}
     reference_forms = ReferenceForms()
+    citations = Citations({}, {})
     for directory, _origin in dirs:
         if (directory / PATTERNS_FILE).is_file():
             lists = _parse_shared_lists(directory / PATTERNS_FILE, problems)
@@ -138,6 +143,8 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
             shared.update(lists)
         if (directory / REFERENCES_FILE).is_file():
             reference_forms = _parse_reference_forms(directory / REFERENCES_FILE, reference_forms, problems)
+        if (directory / CITATIONS_FILE).is_file():
+            citations = _parse_citations(directory / CITATIONS_FILE, citations, problems)
         if (directory / LEXICON_DIR).is_dir():
             # A user pack's lexicon adds values and cue words to the built-in one.
             lexicon_problems: list = []
@@ -170,7 +177,7 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
     if problems:
         raise RuleError(f"{len(problems)} problem(s) in rule packs", problems=problems)
     version = f"{len(rules)}r-{digest.hexdigest()[:12]}"
-    return RulePack(rules, profiles, party_words, version, [str(d) for d, _ in dirs], lexicon, reference_forms)
+    return RulePack(rules, profiles, party_words, version, [str(d) for d, _ in dirs], lexicon, reference_forms, citations)
 
 
 def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest, shared: dict, tally: PatternTally, lexicon: Lexicon | None = None):
@@ -187,7 +194,7 @@ def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest
     for path in files:
         digest.update(path.relative_to(directory).as_posix().encode())
         digest.update(path.read_bytes())
-        if path.name in (PATTERNS_FILE, suggestions.SUGGESTIONS_FILE, REFERENCES_FILE):
+        if path.name in (PATTERNS_FILE, suggestions.SUGGESTIONS_FILE, REFERENCES_FILE, CITATIONS_FILE):
             continue  # read by load_rules before / after the rules
         data = load_yaml(path, problems)
         if data is None:
@@ -620,6 +627,35 @@ def _parse_shared_lists(path: Path, problems: list[RuleProblem]) -> dict[str, di
                     problems.append(RuleProblem(str(path), _line(by_language, lang), "E206", f"invalid regular expression in {name!r} ({lang}) {value!r}: {error}"))
             lists[name][lang] = values
     return lists
+
+
+def _parse_citations(path: Path, base: Citations, problems: list[RuleProblem]) -> Citations:
+    """citations.yaml: `<lang>: {patterns: [regex with group list], ranges: [words]}`; a later pack replaces a language."""
+    data = load_yaml(path, problems)
+    if data is None:
+        return base
+    if not isinstance(data, dict):
+        problems.append(RuleProblem(str(path), 1, "E203", f"{CITATIONS_FILE} must map languages to patterns and ranges"))
+        return base
+    patterns, ranges = dict(base.patterns), dict(base.ranges)
+    for language, spec in data.items():
+        if language not in schema.LANGUAGES or not isinstance(spec, dict) or set(spec) - {"patterns", "ranges"}:
+            problems.append(RuleProblem(str(path), _line(data, language), "E202", f"unknown key {language!r} (use en or ja, each with patterns and ranges)"))
+            continue
+        compiled = []
+        for text in spec.get("patterns") or ():
+            try:
+                pattern = regex.compile(str(text))
+            except regex.error as exc:
+                problems.append(RuleProblem(str(path), _line(data, language), "E206", f"invalid regular expression {text!r}: {exc}"))
+                continue
+            if "list" not in pattern.groupindex:
+                problems.append(RuleProblem(str(path), _line(data, language), "E203", f"a citation pattern needs a group named list: {text!r}"))
+                continue
+            compiled.append(pattern)
+        patterns[language] = tuple(compiled)
+        ranges[language] = tuple(str(w) for w in spec.get("ranges") or ())
+    return Citations(patterns, ranges)
 
 
 def _parse_reference_forms(path: Path, base: ReferenceForms, problems: list[RuleProblem]) -> ReferenceForms:

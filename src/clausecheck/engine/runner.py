@@ -26,6 +26,7 @@ from clausecheck.engine.lint import lint_findings, unfinished_warnings
 from clausecheck.engine.loader import RulePack
 from clausecheck.engine.parties import MUTUAL, PartyIndex, build_index, resolve_party, subject_of, with_conventional_parties
 from clausecheck.engine.schema import TOPICS, LanguageBlock, Rule, StatementPattern
+from clausecheck.engine.survival import article_of, surviving_articles
 from clausecheck.engine.profiles import required_elements
 from clausecheck.engine.references import localise_all
 from clausecheck.lang import NormalisedText, normalise, pipeline, split_for_tokeniser
@@ -78,6 +79,7 @@ class _Unit:
     sentences: list[tuple[int, int]]
     statements: tuple = ()  # set by the statement stage, read when one statement needs another
     document_units: list = field(default_factory=list)  # every unit of the document (shared list)
+    survives: tuple | None = None  # (unit, statement) of a survival clause that cites this article
 
 
 @dataclass
@@ -92,6 +94,7 @@ class _Hit:
     pattern: StatementPattern | None = None
     lead_in: Statement | None = None  # the sentence that introduces the list item matched
     likewise: bool = False  # the statement extends its lead-in's rule ("…についても同様とする")
+    survives: tuple | None = None  # the survival statement that made it hold after the term
 
 
 _NO_BLOCK = LanguageBlock()
@@ -172,6 +175,13 @@ class Engine:
                 if truncated:
                     longest = max(end - start for start, end in truncated)
                     warnings.append(Warning("W211", f"clause {unit.clause.label()}: {len(truncated)} sentence(s) without a full stop for over {MAX_STATEMENT_CHARS} characters (longest {longest}); what they say was read from their first {MAX_STATEMENT_CHARS} characters"))
+            # 「第7条の規定は、本契約終了後も存続する」: the articles a survival clause cites hold after the term.
+            surviving = surviving_articles(units, self.pack.citations)
+            if surviving:
+                for unit in units:
+                    cited = surviving.get(article_of(unit.clause)) if unit.clause.number else None
+                    if cited is not None and cited[0] is not unit:
+                        unit.survives = cited
         for unit in units:
             compiled = self.compiled(unit.language, options.only_rules)
             index = party_indexes[unit.language]
@@ -314,6 +324,11 @@ class Engine:
                     if feature in taken:
                         features[feature] = features[feature] | values
             inherited = taken if lead is not None else frozenset()
+            survives = None
+            if unit.survives is not None and "after_term" not in features["time"]:
+                features["time"] = features["time"] | {"after_term"}
+                inherited = inherited | {"time"}
+                survives = unit.survives
             span = FEATURE_SPAN.get(unit.language, FEATURE_SPAN["en"])
             candidates = {}
             for feature, values in features.items():
@@ -335,7 +350,8 @@ class Engine:
                     continue
                 if pattern.matches(features, statement.proviso) and statement.close_together(list(pattern.required), span, inherited):
                     matched_rules.add(rule.id)
-                    yield _Hit(rule, unit, statement.start, statement.end, statement=statement, pattern=pattern, lead_in=lead, likewise=position in likewise)
+                    after_term = survives if survives is not None and "after_term" in pattern.values("time") else None
+                    yield _Hit(rule, unit, statement.start, statement.end, statement=statement, pattern=pattern, lead_in=lead, likewise=position in likewise, survives=after_term)
 
     # -- judging one hit --------------------------------------------------------------
 
@@ -388,6 +404,10 @@ class Engine:
             if subject and subject != MUTUAL:
                 hit.favours = subject if rule.party.favours == "subject" else index.other(subject)
         outcome.finding_hits.append(hit)
+        if hit.survives is not None:
+            # The survival clause is the evidence that the restraint outlives the contract.
+            survival_unit, survival = hit.survives
+            outcome.finding_hits.append(_Hit(rule, survival_unit, survival.start, survival.end, hit.subject, hit.favours, survival, hit.pattern))
 
     def _scope_text(self, scope: str, unit: _Unit, deepest: Clause, s_start: int, s_end: int, document: Document) -> str:
         if scope == "sentence":
