@@ -697,7 +697,7 @@ def _parse_party_words(path: Path, data, problems: list[RuleProblem]) -> dict:
         return {}
     out: dict[str, dict[str, tuple[str, ...]]] = {}
     for key, value in data.items():
-        if key not in ("mutual_subjects", "subject_markers", "generic_aliases", "conditional_clauses", "holder_markers", "conventional_parties", "party_joiners", "role_equivalents", "role_bindings"):
+        if key not in ("mutual_subjects", "subject_markers", "generic_aliases", "conditional_clauses", "holder_markers", "conventional_parties", "party_joiners", "role_equivalents", "role_bindings", "receiving_verbs"):
             problems.append(RuleProblem(file, _line(data, key), "E202", f"unknown key {key!r}"))
             continue
         if key == "conventional_parties":

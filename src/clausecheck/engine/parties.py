@@ -55,11 +55,13 @@ class PartyIndex:
     conditional_source: str | None = None
     holder_source: str | None = None
     flags: int = 0
+    receiving_source: str | None = None
 
     subject_pattern = property(lambda self: _compiled(self.subject_source, self.flags))
     mutual_pattern = property(lambda self: _compiled(self.mutual_source, self.flags))
     conditional_pattern = property(lambda self: _compiled(self.conditional_source, self.flags))
     holder_pattern = property(lambda self: _compiled(self.holder_source, self.flags))
+    receiving_pattern = property(lambda self: _compiled(self.receiving_source, self.flags))
 
     def other(self, party_id: str) -> str | None:
         others = [p.id for p in self.parties if p.id != party_id]
@@ -121,7 +123,9 @@ def build_index(document: Document, language: str, words: dict) -> PartyIndex:
         else:
             holder_source = f"(?P<alias>{alternation})(?:{holders})"
     conditional_source = _any_of(_words(words, "conditional_clauses", language))
-    return PartyIndex(document.parties, subject_source, _any_of(mutual_words), alias_to_id, alternation, language, conditional_source, holder_source, flags)
+    receiving = _words(words, "receiving_verbs", language)
+    receiving_source = f"{boundary_before}(?P<alias>{alternation})(?:{_any_of(receiving)})" if aliases and receiving else None
+    return PartyIndex(document.parties, subject_source, _any_of(mutual_words), alias_to_id, alternation, language, conditional_source, holder_source, flags, receiving_source)
 
 
 def _main_clause_start(sentence: str, index: PartyIndex) -> int:

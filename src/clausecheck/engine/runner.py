@@ -115,6 +115,7 @@ class Engine:
         # Rules written on statements; `when:` holds in every language the lexicon covers.
         self.statement_rules = [r for r in pack.active() if r.when]
         self._pattern_index: dict | None = None
+        self._unlimited_cache: tuple | None = None
 
     def pattern_index(self) -> dict[tuple[str, str], list[tuple[int, Rule, int, StatementPattern]]]:
         """(feature, value) → the `when:` alternatives that need it, each under the first
@@ -383,8 +384,12 @@ class Engine:
             return
         if rule.quantity is not None and not _quantity_ok(rule, sentence, unit.norm.text[hit.start:hit.end]):
             return
-        if rule.kind == "conditional" and _scope_search(rule.scope, block.requires, scope_text, unit.language, aliases):
-            return
+        if rule.kind == "conditional":
+            # A limit named by a defined term that the contract defines as none ("Territory"
+            # means all countries of the world) limits nothing.
+            scope_text = _mask_terms(scope_text, self._unlimited_terms(document, unit.language))
+            if _scope_search(rule.scope, block.requires, scope_text, unit.language, aliases):
+                return
         if hit.statement is not None:
             if not _statement_party(hit, index, unit.norm.text[sentence_start:sentence_end], sentence_start):
                 return
@@ -408,6 +413,23 @@ class Engine:
             # The survival clause is the evidence that the restraint outlives the contract.
             survival_unit, survival = hit.survives
             outcome.finding_hits.append(_Hit(rule, survival_unit, survival.start, survival.end, hit.subject, hit.favours, survival, hit.pattern))
+
+    def _unlimited_terms(self, document: Document, language: str) -> tuple[str, ...]:
+        """Defined terms whose definition says worldwide or for ever (lexicon: condition
+        `worldwide`, time `perpetual`); read once per document."""
+        cached = self._unlimited_cache  # (definitions, language, terms): the tuple held, so `is` is safe
+        if cached is not None and cached[0] is document.definitions and cached[1] == language:
+            return cached[2]
+        lexicon = self.pack.lexicon.compiled(language)
+        terms = []
+        for definition in document.definitions:
+            head = normalise(definition.text).text
+            cut = regex.search(r"[.。](?:\s|$)|。", head[len(definition.term) + 2:])
+            head = head[: len(definition.term) + 2 + cut.start()] if cut else head
+            if any((c.feature, c.value) in (("condition", "worldwide"), ("time", "perpetual")) for c in lexicon.find(head)):
+                terms.append(definition.term)
+        self._unlimited_cache = (document.definitions, language, tuple(terms))
+        return tuple(terms)
 
     def _scope_text(self, scope: str, unit: _Unit, deepest: Clause, s_start: int, s_end: int, document: Document) -> str:
         if scope == "sentence":
@@ -883,6 +905,11 @@ def _beneficiary_in(sentence: str, index: PartyIndex, subject: str | None) -> st
     # nearest the verb is Company, which is who receives.
     found = [index.party_id(m.group("alias")) for m in _recipient_pattern(index.alternation, index.language).finditer(sentence)]
     found = [party for party in found if party]
+    if not found and subject and index.receiving_pattern is not None:
+        # "Distributor is hereby appointed as the exclusive distributor": the subject receives.
+        m = index.receiving_pattern.search(sentence)
+        if m and index.party_id(m.group("alias")) == subject:
+            return subject
     return next((p for p in found if p != subject), found[0] if found else None)
 
 
@@ -1012,6 +1039,14 @@ def _any_search(patterns, text: str, language: str, aliases: dict[str, str]) -> 
             if budget is not None:
                 budget.charge(key, time.perf_counter() - started, timed)
     return False
+
+
+def _mask_terms(text: str, terms: tuple[str, ...]) -> str:
+    """`text` with each of `terms` blanked out (same length, so offsets hold)."""
+    for term in terms:
+        if term and term in text:
+            text = text.replace(term, " " * len(term))
+    return text
 
 
 def _scope_search(scope: str, patterns, text: str, language: str, aliases: dict[str, str]) -> bool:
