@@ -274,8 +274,15 @@ def with_conventional_parties(document: Document, words: dict) -> Document:
     if not pairs or len(parties) > 2:
         return replace(document, parties=tuple(parties)) if changed else document
     for side_a, side_b in pairs:
-        used_a = [w for w in side_a if _subject_count(document.text, w, document.language) >= _MIN_CONVENTIONAL_SUBJECTS]
-        used_b = [w for w in side_b if _subject_count(document.text, w, document.language) >= _MIN_CONVENTIONAL_SUBJECTS]
+        # A word is in use when the contract makes it a party's name ('Coral ("we")') or
+        # uses it as the subject of sentences.
+        named = {a.casefold() for p in parties for a in p.all_names}
+
+        def in_use(word: str) -> bool:
+            return word.casefold() in named or _subject_count(document.text, word, document.language) >= _MIN_CONVENTIONAL_SUBJECTS
+
+        used_a = [w for w in side_a if in_use(w)]
+        used_b = [w for w in side_b if in_use(w)]
         if not used_a or not used_b:
             continue
         known = {a.casefold(): p.id for p in parties for a in p.all_names}
@@ -299,7 +306,10 @@ def with_conventional_parties(document: Document, words: dict) -> Document:
                     owner_b = owner
             position = next(i for i, p in enumerate(parties) if p.id == owner)
             party = parties[position]
-            new_aliases = tuple(w for w in side_words if w.casefold() not in {a.casefold() for a in party.all_names})
+            # Once a side is found by the words it is the subject of, all its words name it:
+            # "our" and "your" are the possessives of a side already told by "we" and "you".
+            words_of_side = side_a if side_words is used_a else side_b
+            new_aliases = tuple(w for w in words_of_side if w.casefold() not in {a.casefold() for a in party.all_names})
             if new_aliases:
                 parties[position] = replace(party, aliases=party.aliases + new_aliases)
                 changed = True

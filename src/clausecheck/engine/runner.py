@@ -339,7 +339,7 @@ class Engine:
             matched_rules: set[str] = set()
             # What the provisos right after the statement say qualifies it too: an exception
             # a rule lists under `not:` may be given there (「甲は…改定できる。ただし、乙が同意しない場合…解約できる」).
-            qualified = _qualifying_provisos(statements, position)
+            qualified = _qualifying_provisos(statements, position, unit.sentences, unit.norm.text)
             # In rule order, then alternative order: the first alternative a rule meets is its hit.
             for _, rule, _, pattern in (candidates[key] for key in sorted(candidates)):
                 if rule.id in matched_rules or (only is not None and rule.id not in only):
@@ -382,7 +382,7 @@ class Engine:
             outcome.topic_hits.append(hit)
         if rule.kind in ("detect", "require"):
             return
-        if rule.quantity is not None and not _quantity_ok(rule, sentence, unit.norm.text[hit.start:hit.end]):
+        if rule.quantity is not None and not _quantity_ok(rule, sentence, _quantity_focus(hit)):
             return
         if rule.kind == "conditional":
             # A limit named by a defined term that the contract defines as none ("Territory"
@@ -644,15 +644,28 @@ def _lead_ins(unit: _Unit, statements) -> dict[int, Statement]:
     return out
 
 
-def _qualifying_provisos(statements, position: int) -> dict[str, frozenset[str]]:
-    """The condition features of the provisos that follow the statement at `position`."""
-    if statements[position].proviso:
+# A statement that sets a contrast ("…, whereas B's information is protected whether or not
+# marked") speaks of something else: it qualifies nothing before it.
+_RE_CONTRAST = regex.compile(r"\bwhereas\b|\bwhile\b|一方[、，]", regex.IGNORECASE)
+
+
+def _qualifying_provisos(statements, position: int, sentences=(), text: str = "") -> dict[str, frozenset[str]]:
+    """The condition features of what qualifies the statement at `position`: the provisos that
+    follow it, and the rest of its sentence after a semicolon ("We may update these terms by
+    notice; changes do not apply to your current term unless you agree")."""
+    current = statements[position]
+    if current.proviso:
         return {}
+    sentence_end = next((end for start, end in sentences if start <= current.start < end), current.end)
     found: set[str] = set()
+    previous_end = current.end
     for statement in statements[position + 1:]:
-        if not statement.proviso:
+        if not statement.proviso and statement.start >= sentence_end:
+            break
+        if not statement.proviso and _RE_CONTRAST.search(text, max(0, previous_end - 12), statement.start + 12):
             break
         found |= statement.values("condition")
+        previous_end = statement.end
     return {"condition": frozenset(found)} if found else {}
 
 
@@ -1039,6 +1052,20 @@ def _any_search(patterns, text: str, language: str, aliases: dict[str, str]) -> 
             if budget is not None:
                 budget.charge(key, time.perf_counter() - started, timed)
     return False
+
+
+def _quantity_focus(hit: _Hit) -> str:
+    """The text whose quantity a rule's `quantity:` judges: the match of a regex; for a
+    statement, what leads up to its time cue ("at least sixty (60) days prior to the end"),
+    so that another number of the sentence (a one-year renewal term) does not count."""
+    text = hit.unit.norm.text
+    if hit.statement is None or hit.pattern is None:
+        return text[hit.start:hit.end]
+    wanted = hit.pattern.values("time")
+    cue = next((c for c in hit.statement.cues if c.feature == "time" and c.value in wanted), None)
+    if cue is None:
+        return text[hit.start:hit.end]
+    return text[max(hit.statement.start, cue.start - 60):cue.end]
 
 
 def _mask_terms(text: str, terms: tuple[str, ...]) -> str:
