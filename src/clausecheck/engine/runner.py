@@ -1065,7 +1065,15 @@ def _quantity_focus(hit: _Hit) -> str:
     cue = next((c for c in hit.statement.cues if c.feature == "time" and c.value in wanted), None)
     if cue is None:
         return text[hit.start:hit.end]
-    return text[max(hit.statement.start, cue.start - 60):cue.end]
+    kind = hit.rule.quantity.type if hit.rule.quantity is not None else "duration"
+    # 「期間満了の六か月前までに」 holds its number inside the cue; English puts it just before
+    # ("not less than 180 days before the end"): the quantity nearest the cue is the one.
+    inside = text[cue.start:cue.end]
+    if quantities.find(inside, kind):
+        return inside
+    window_start = max(hit.statement.start, cue.start - 60)
+    before = quantities.find(text[window_start:cue.start], kind)
+    return text[window_start + before[-1].start:cue.end] if before else text[window_start:cue.end]
 
 
 def _mask_terms(text: str, terms: tuple[str, ...]) -> str:
