@@ -124,12 +124,16 @@ class Checks:
             self._stages.pop(entry_id, None)
         return True
 
+    def _submit(self, entry: Entry, task, args: tuple, on_done) -> None:
+        """Run `task(stored path, *args)` in the pool for `entry`, tracked until `on_done(future)`."""
+        stored = str(self.data / UPLOADS / entry.stored)
+        future = self.pool.submit(task, (stored, *args), on_stage=self._stage_setter(entry.id))
+        self._track(entry.id, future)
+        future.add_done_callback(on_done)
+
     def read(self, entry: Entry) -> None:
         self.history.update(entry.id, state=READING, error_code=None, error_message=None)
-        stored = str(self.data / UPLOADS / entry.stored)
-        future = self.pool.submit(tasks.inspect_upload, (stored, self._options()), on_stage=self._stage_setter(entry.id))
-        self._track(entry.id, future)
-        future.add_done_callback(lambda done: self._read_done(entry.id, done))
+        self._submit(entry, tasks.inspect_upload, (self._options(),), lambda done: self._read_done(entry.id, done))
 
     def _read_done(self, entry_id: str, future: Future) -> None:
         if future.cancelled() or not self._untrack(entry_id, future):
@@ -152,12 +156,9 @@ class Checks:
             raise InputError(f"unknown memo language {request.memo_language!r}", code="E100")
         options = self._options(request)
         self.history.update(entry.id, state=CHECKING, options=options, error_code=None, error_message=None)
-        stored = str(self.data / UPLOADS / entry.stored)
         # Each check writes into a folder of its own; it replaces the entry's outputs only when it succeeds.
         attempt = self.data / RESULTS / f".{entry.id}.{new_entry_id()[:8]}.part"
-        future = self.pool.submit(tasks.check_upload, (stored, entry.name, options, str(attempt)), on_stage=self._stage_setter(entry.id))
-        self._track(entry.id, future)
-        future.add_done_callback(lambda done: self._check_done(entry.id, entry.sha256, options, attempt, done))
+        self._submit(entry, tasks.check_upload, (entry.name, options, str(attempt)), lambda done: self._check_done(entry.id, entry.sha256, options, attempt, done))
 
     def _check_done(self, entry_id: str, sha256: str, options: dict, attempt: Path, future: Future) -> None:
         try:
