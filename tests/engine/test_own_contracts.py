@@ -24,6 +24,12 @@ ONE_SIDED = {
         ("renewal-notice-over-90-days", "we"), ("audit-one-sided", "we"), ("non-solicit-one-sided", "we"),
         ("liability-cap-one-sided", "we"),
     },
+    "en_distribution_traps.md": {
+        ("exclusivity-unlimited", "Corbel"), ("exclusivity-after-term", "Corbel"),
+        ("termination-for-convenience-one-sided", "Corbel"), ("termination-vague-grounds-one-sided", "Corbel"),
+        ("renewal-notice-over-90-days", "Corbel"), ("audit-one-sided", "Corbel"), ("non-solicit-one-sided", "Corbel"),
+        ("liability-unlimited-one-sided", "Corbel"), ("liability-cap-one-sided", "Corbel"),
+    },
     "ja_kiyaku_traps.md": {
         ("fee-unilateral-revision", "当社"), ("termination-vague-grounds-one-sided", "当社"),
         ("termination-for-convenience-one-sided", "当社"), ("liability-unlimited-one-sided", "当社"),

@@ -181,8 +181,8 @@ class Engine:
             if surviving:
                 for unit in units:
                     cited = surviving.get(article_of(unit.clause)) if unit.clause.number else None
-                    if cited is not None and cited[0] is not unit:
-                        unit.survives = cited
+                    if cited is not None:
+                        unit.survives = cited  # also from a sibling 項: "1.2 The appointment in 1.1 continues…"
         for unit in units:
             compiled = self.compiled(unit.language, options.only_rules)
             index = party_indexes[unit.language]
