@@ -30,6 +30,11 @@ ONE_SIDED = {
         ("renewal-notice-over-90-days", "Corbel"), ("audit-one-sided", "Corbel"), ("non-solicit-one-sided", "Corbel"),
         ("liability-unlimited-one-sided", "Corbel"), ("liability-cap-one-sided", "Corbel"),
     },
+    "ja_teikei_traps.txt": {
+        ("exclusivity-unlimited", "甲"), ("exclusivity-after-term", "甲"), ("termination-for-convenience-one-sided", "甲"),
+        ("termination-vague-grounds-one-sided", "甲"), ("liability-unlimited-one-sided", "甲"), ("renewal-notice-over-90-days", "甲"),
+        ("audit-one-sided", "甲"), ("non-solicit-one-sided", "甲"), ("liability-cap-one-sided", "甲"),
+    },
     "ja_kiyaku_traps.md": {
         ("fee-unilateral-revision", "当社"), ("termination-vague-grounds-one-sided", "当社"),
         ("termination-for-convenience-one-sided", "当社"), ("liability-unlimited-one-sided", "当社"),
