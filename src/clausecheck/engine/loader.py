@@ -629,13 +629,21 @@ def _parse_shared_lists(path: Path, problems: list[RuleProblem]) -> dict[str, di
     return lists
 
 
-def _parse_citations(path: Path, base: Citations, problems: list[RuleProblem]) -> Citations:
-    """citations.yaml: `<lang>: {patterns: [regex with group list], ranges: [words]}`; a later pack replaces a language."""
+def _load_mapping(path: Path, problems: list[RuleProblem], not_a_mapping: str) -> dict | None:
+    """A pack file that must be a YAML mapping; None (with the problem noted) when it is not."""
     data = load_yaml(path, problems)
     if data is None:
-        return base
+        return None
     if not isinstance(data, dict):
-        problems.append(RuleProblem(str(path), 1, "E203", f"{CITATIONS_FILE} must map languages to patterns and ranges"))
+        problems.append(RuleProblem(str(path), 1, "E203", not_a_mapping))
+        return None
+    return data
+
+
+def _parse_citations(path: Path, base: Citations, problems: list[RuleProblem]) -> Citations:
+    """citations.yaml: `<lang>: {patterns: [regex with group list], ranges: [words]}`; a later pack replaces a language."""
+    data = _load_mapping(path, problems, f"{CITATIONS_FILE} must map languages to patterns and ranges")
+    if data is None:
         return base
     patterns, ranges = dict(base.patterns), dict(base.ranges)
     for language, spec in data.items():
@@ -660,11 +668,8 @@ def _parse_citations(path: Path, base: Citations, problems: list[RuleProblem]) -
 
 def _parse_reference_forms(path: Path, base: ReferenceForms, problems: list[RuleProblem]) -> ReferenceForms:
     """references.yaml: `<lang>: {original: form}` and `<lang>_patterns: [[regex, replacement]]`; a later pack adds to earlier ones."""
-    data = load_yaml(path, problems)
+    data = _load_mapping(path, problems, f"{REFERENCES_FILE} must map languages to phrases")
     if data is None:
-        return base
-    if not isinstance(data, dict):
-        problems.append(RuleProblem(str(path), 1, "E203", f"{REFERENCES_FILE} must map languages to phrases"))
         return base
     phrases = {lang: dict(pairs) for lang, pairs in base.phrases.items()}
     patterns = {lang: list(pairs) for lang, pairs in base.patterns.items()}
