@@ -35,10 +35,10 @@ ONE_SIDED = {
         ("termination-vague-grounds-one-sided", "甲"), ("liability-unlimited-one-sided", "甲"), ("renewal-notice-over-90-days", "甲"),
         ("audit-one-sided", "甲"), ("non-solicit-one-sided", "甲"), ("liability-cap-one-sided", "甲"),
     },
-    # 第5条 (results vest in 委託者) is not yet found: the licence of 受託者's background
-    # technology to 委託者 in 第8条 is read as a licence back of the results (a known gap).
+    # 第8条 licenses 受託者's background technology to 委託者: no licence back of the results
+    # of 第5条, which stay one-sided.
     "ja_poc_traps.txt": {
-        ("free-redo-work-demanded", "委託者"), ("payment-due-beyond-60-days", "委託者"), ("information-disclosure-forced", "委託者"),
+        ("ip-results-owned-by-one-party", "委託者"), ("free-redo-work-demanded", "委託者"), ("payment-due-beyond-60-days", "委託者"), ("information-disclosure-forced", "委託者"),
         ("trial-without-end-date", "委託者"), ("publication-ban-one-sided", "委託者"), ("license-free-of-charge", "委託者"),
         ("transfer-fee-deducted", "委託者"),
     },

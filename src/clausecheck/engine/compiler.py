@@ -20,7 +20,8 @@ import regex
 
 from clausecheck.engine.schema import Rule
 
-PLACEHOLDERS = ("{PARTY}", "{US}", "{THEM}")
+# {OTHER}: in a conditional rule's `requires`, the side the hit does not favour.
+PLACEHOLDERS = ("{PARTY}", "{US}", "{THEM}", "{OTHER}")
 REGEX_TIMEOUT_SECONDS = 0.5
 
 

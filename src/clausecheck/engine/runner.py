@@ -384,12 +384,6 @@ class Engine:
             return
         if rule.quantity is not None and not _quantity_ok(rule, sentence, _quantity_focus(hit)):
             return
-        if rule.kind == "conditional":
-            # A limit named by a defined term that the contract defines as none ("Territory"
-            # means all countries of the world) limits nothing.
-            scope_text = _mask_terms(scope_text, self._unlimited_terms(document, unit.language))
-            if _scope_search(rule.scope, block.requires, scope_text, unit.language, aliases):
-                return
         if hit.statement is not None:
             if not _statement_party(hit, index, unit.norm.text[sentence_start:sentence_end], sentence_start):
                 return
@@ -408,6 +402,16 @@ class Engine:
             hit.subject = subject
             if subject and subject != MUTUAL:
                 hit.favours = subject if rule.party.favours == "subject" else index.other(subject)
+        if rule.kind == "conditional":
+            # A limit named by a defined term that the contract defines as none ("Territory"
+            # means all countries of the world) limits nothing.
+            scope_text = _mask_terms(scope_text, self._unlimited_terms(document, unit.language))
+            # {OTHER} in a `requires` is the side the hit does not favour: the licence back
+            # that cures "results vest in 甲" is one to 乙, not 乙's technology licensed to 甲.
+            others = [a for a, pid in index.alias_to_id.items() if hit.favours and pid != hit.favours]
+            required_aliases = {**aliases, "{OTHER}": _alternation_of(others)} if others else aliases
+            if _scope_search(rule.scope, block.requires, scope_text, unit.language, required_aliases):
+                return
         outcome.finding_hits.append(hit)
         if hit.survives is not None:
             # The survival clause is the evidence that the restraint outlives the contract.
@@ -960,10 +964,15 @@ def _applies(rule: Rule, contract_type: str) -> bool:
     return "all" in rule.applies_to or contract_type in rule.applies_to
 
 
+def _alternation_of(values) -> str:
+    values = sorted(values, key=len, reverse=True)
+    return "(?:" + "|".join(regex.escape(v) for v in values) + ")" if values else "(?!)"
+
+
 def _placeholder_aliases(index: PartyIndex, perspective: str | None) -> dict[str, str]:
     everyone = index.alternation
     if perspective is None:
-        return {"{PARTY}": f"(?:{everyone})", "{US}": f"(?:{everyone})", "{THEM}": f"(?:{everyone})"}
+        return {"{PARTY}": f"(?:{everyone})", "{US}": f"(?:{everyone})", "{THEM}": f"(?:{everyone})", "{OTHER}": f"(?:{everyone})"}
     ours = [a for a, pid in index.alias_to_id.items() if pid == perspective]
     theirs = [a for a, pid in index.alias_to_id.items() if pid != perspective]
 
@@ -971,7 +980,7 @@ def _placeholder_aliases(index: PartyIndex, perspective: str | None) -> dict[str
         values = sorted(values, key=len, reverse=True)
         return "(?:" + "|".join(regex.escape(v) for v in values) + ")" if values else "(?!)"
 
-    return {"{PARTY}": f"(?:{everyone})", "{US}": alt(ours), "{THEM}": alt(theirs)}
+    return {"{PARTY}": f"(?:{everyone})", "{US}": alt(ours), "{THEM}": alt(theirs), "{OTHER}": f"(?:{everyone})"}
 
 
 def _matches_from(matcher, subject: str, starts: list[int], timed: bool, seconds: float = REGEX_TIMEOUT_SECONDS):
