@@ -296,6 +296,7 @@ class Harness:
         # traceback if it runs past its hang_seconds: the parent then keeps this file as the hang.
         self.current = current
         self.last_failure: tuple[str, bytes, BaseException] | None = None
+        self.slowest_data = b""  # the slowest input so far, kept to be written as a reproducer
 
     def read(self, data: bytes, suffix: str, check: bool = False) -> None:
         """`read_file` on the bytes; with `check`, the whole of `check_file` (structure, engine)."""
@@ -360,6 +361,7 @@ class Harness:
                 faulthandler.cancel_dump_traceback_later()
             if elapsed > self.result.slowest.get("seconds", -1.0):
                 self.result.slowest = {"seconds": round(elapsed, 3), "suffix": suffix, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()[:16]}
+                self.slowest_data = data
             if elapsed > SLOW_EXAMPLE_SECONDS:
                 self.result.slow.append({"seconds": round(elapsed, 1), "suffix": suffix, "sha256": hashlib.sha256(data).hexdigest()[:16]})
 
@@ -424,10 +426,11 @@ def run_target(target: str, seconds: float, corpus: Path | None = None, crashes_
     strategy = _strategy(target, seeds)
     xml_cache = {name: document_xml(data) for name, data in seeds.items() if name.endswith(".docx")}
     rng = random.Random(0)
-    deadline = time.perf_counter() + seconds
-    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="clausecheck-fuzz-") as tmp:
         _warm_up(target, seeds, Path(tmp))
+        # The budget is for fuzzing: it starts once the models are loaded and the rules compiled.
+        deadline = time.perf_counter() + seconds
+        started = time.perf_counter()
         harness = Harness(result, Path(tmp), crashes_dir, current)
 
         def body(example):
@@ -466,6 +469,11 @@ def run_target(target: str, seconds: float, corpus: Path | None = None, crashes_
                         seen.add(key)
                         harness.record_crash()
                     harness.last_failure = None
+        if crashes_dir and harness.slowest_data:
+            crashes_dir.mkdir(parents=True, exist_ok=True)
+            slowest = crashes_dir / f"slowest-{target}{result.slowest['suffix']}"
+            slowest.write_bytes(harness.slowest_data)
+            result.slowest["file"] = str(slowest)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -529,7 +537,7 @@ def _print_result(result: TargetResult) -> None:
     print(
         f"{result.name:14} {result.executions:7} executions in {result.seconds:5.0f} s ({rate:6.1f}/s), coded errors {result.coded_errors}, "
         f"crashes {len(result.crashes)}, hangs {len(result.hangs)}, slow {len(result.slow)}, "
-        f"slowest input {slowest.get('seconds', 0):.2f} s ({slowest.get('suffix', '-')}, {slowest.get('size', 0)} bytes), {memory}",
+        f"slowest input {slowest.get('seconds', 0):.2f} s ({slowest.get('file', slowest.get('suffix', '-'))}, {slowest.get('size', 0)} bytes), {memory}",
         flush=True,
     )
     for crash in result.crashes:
@@ -547,7 +555,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60, help="time budget per target")
     parser.add_argument("--target", action="append", choices=TARGETS, help="only this target (repeatable)")
     parser.add_argument("--corpus", type=Path, help="add real corpus files as mutation seeds")
-    parser.add_argument("--crashes", type=Path, default=Path("fuzz-crashes"), help="folder for reproducer files")
+    parser.add_argument("--crashes", type=Path, default=Path("fuzz-crashes"), help="folder for reproducer files: crashes, hangs and each target's slowest input")
     parser.add_argument("--json", type=Path, help="write the results as JSON")
     parser.add_argument("--in-process", action="store_true", help="run the targets in this process (no memory figures, no hang watchdog)")
     parser.add_argument("--hang-seconds", type=float, default=HANG_SECONDS, help="an input running longer is a hang")
@@ -559,6 +567,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.run_one:
         result = run_target(args.run_one, args.seconds, args.corpus, args.crashes, current=args.current, hang_seconds=args.hang_seconds)
         result.peak_rss_mb = _vm_hwm_mb()
+        # The kernel's peak of the largest process it waited for; a process started by exec
+        # can carry this one's RSS in it, so the figure may over-state, never under-state.
         result.children_peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 or None
         args.json.write_text(json.dumps(result.__dict__, ensure_ascii=False), encoding="utf-8")
         return 0
