@@ -23,6 +23,12 @@ and a numbering level that starts at 2,600,000,000.
 A crash is shrunk by hypothesis to a small input and written to `--crashes` as a file
 that reproduces it (`python -c "from clausecheck.parsers import read_file; read_file(F)"`).
 
+From the command line each target runs in a process of its own, so that its memory can be
+measured apart: the report gives that process's peak RSS (VmHWM), the peak of the largest
+process it started (OCR, for one), and the slowest single input. An input still running
+after `HANG_SECONDS` is a hang: its process is stopped and the input kept as a reproducer.
+The run fails (exit 1) on a crash, a hang, or a peak above `MEMORY_LIMIT_MB`.
+
     python benchmarks/fuzz.py --seconds 60
     python benchmarks/fuzz.py --seconds 600 --target mutated-files --corpus ../shared/corpus
 """
@@ -30,11 +36,15 @@ that reproduces it (`python -c "from clausecheck.parsers import read_file; read_
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import hashlib
 import io
 import json
 import logging
+import os
 import random
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -48,6 +58,12 @@ from hypothesis import strategies as st
 
 SUFFIXES = (".pdf", ".docx", ".txt", ".md")
 SLOW_EXAMPLE_SECONDS = 10.0
+# No single input may take longer: a batch stops a file at its --timeout (300 s by default),
+# but a small fuzzed input taking a minute already means a parser or regex out of bounds.
+HANG_SECONDS = 60.0
+# One process checking one file at a time (a batch worker does the same) must stay below
+# this, so that a batch's parent and two workers fit in the 1.5 GB of docs/limits.md.
+MEMORY_LIMIT_MB = 1000.0
 
 CONTRACT_EN = """MASTER SERVICES AGREEMENT
 This Agreement is made between Acme Inc. ("Acme") and Beta LLC ("Supplier").
@@ -107,6 +123,23 @@ class TargetResult:
     coded_errors: int = 0
     crashes: list[dict] = field(default_factory=list)
     slow: list[dict] = field(default_factory=list)
+    slowest: dict = field(default_factory=dict)  # seconds, suffix, size, sha256 of the slowest input
+    hangs: list[dict] = field(default_factory=list)
+    peak_rss_mb: float | None = None  # the target's own process (VmHWM), when run apart
+    hang_seconds: float = HANG_SECONDS
+    children_peak_rss_mb: float | None = None  # the largest process the target started
+
+    def failures(self) -> list[str]:
+        """Why this target's run is not clean (empty when it is)."""
+        reasons = [f"{len(self.crashes)} crash(es)"] if self.crashes else []
+        if self.hangs:
+            reasons.append(f"{len(self.hangs)} hang(s) over {self.hang_seconds:.0f} s")
+        if self.slowest.get("seconds", 0) > self.hang_seconds:
+            reasons.append(f"slowest input {self.slowest['seconds']:.1f} s > {self.hang_seconds:.0f} s")
+        for what, peak in (("process", self.peak_rss_mb), ("child process", self.children_peak_rss_mb)):
+            if peak is not None and peak > MEMORY_LIMIT_MB:
+                reasons.append(f"{what} peak {peak:.0f} MB > {MEMORY_LIMIT_MB:.0f} MB")
+        return reasons
 
 
 # -- seeds -----------------------------------------------------------------------------------
@@ -255,11 +288,15 @@ def mutate(data: bytes, operations) -> bytes:
 class Harness:
     """Runs one target's checks and keeps the counts and the (shrunk) crashing inputs."""
 
-    def __init__(self, result: TargetResult, workdir: Path, crashes_dir: Path | None):
+    def __init__(self, result: TargetResult, workdir: Path, crashes_dir: Path | None, current: Path | None = None):
         self.result = result
         self.workdir = workdir
         self.crashes_dir = crashes_dir
+        # When set, each input is written here before it runs and the process exits with a
+        # traceback if it runs past its hang_seconds: the parent then keeps this file as the hang.
+        self.current = current
         self.last_failure: tuple[str, bytes, BaseException] | None = None
+        self.slowest_data = b""  # the slowest input so far, kept to be written as a reproducer
 
     def read(self, data: bytes, suffix: str, check: bool = False) -> None:
         """`read_file` on the bytes; with `check`, the whole of `check_file` (structure, engine)."""
@@ -306,6 +343,10 @@ class Harness:
 
     def _run(self, action, suffix: str, data: bytes, expected) -> None:
         self.result.executions += 1
+        if self.current is not None:
+            self.current.with_suffix(suffix).write_bytes(data)
+            self.current.write_text(suffix, encoding="utf-8")  # which of the files is the input
+            faulthandler.dump_traceback_later(self.result.hang_seconds, exit=True)
         started = time.perf_counter()
         try:
             action()
@@ -316,6 +357,11 @@ class Harness:
             raise
         finally:
             elapsed = time.perf_counter() - started
+            if self.current is not None:
+                faulthandler.cancel_dump_traceback_later()
+            if elapsed > self.result.slowest.get("seconds", -1.0):
+                self.result.slowest = {"seconds": round(elapsed, 3), "suffix": suffix, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()[:16]}
+                self.slowest_data = data
             if elapsed > SLOW_EXAMPLE_SECONDS:
                 self.result.slow.append({"seconds": round(elapsed, 1), "suffix": suffix, "sha256": hashlib.sha256(data).hexdigest()[:16]})
 
@@ -355,17 +401,37 @@ def _strategy(target: str, seeds: dict[str, bytes]):
 TARGETS = ("random-bytes", "mutated-files", "docx-xml", "text-engine", "long-runs", "rule-yaml")
 
 
-def run_target(target: str, seconds: float, corpus: Path | None = None, crashes_dir: Path | None = None, batch: int = 25) -> TargetResult:
+def _warm_up(target: str, seeds: dict[str, bytes], workdir: Path) -> None:
+    """One seed through the target's path first, so that loading models and compiling rules
+    once is not counted as the slowest input."""
+    harness = Harness(TargetResult("warm-up"), workdir, None)
+    try:
+        if target in ("text-engine", "long-runs"):
+            harness.check_text(CONTRACT_EN, "en")
+            harness.check_text(CONTRACT_JA, "ja")
+        elif target == "rule-yaml":
+            harness.load_rule_yaml(RULE_YAML.encode())
+        else:
+            harness.read(seeds["contract.docx"], ".docx", check=True)
+            harness.read(seeds["contract.pdf"], ".pdf", check=True)
+    except Exception:  # noqa: BLE001 - a seed that crashes is found again by the run itself
+        pass
+
+
+def run_target(target: str, seconds: float, corpus: Path | None = None, crashes_dir: Path | None = None, batch: int = 25,
+               current: Path | None = None, hang_seconds: float = HANG_SECONDS) -> TargetResult:
     """Fuzz `target` for about `seconds`; crashes are shrunk, recorded and the run goes on."""
     seeds = build_seeds(corpus)
-    result = TargetResult(target)
+    result = TargetResult(target, hang_seconds=hang_seconds)
     strategy = _strategy(target, seeds)
     xml_cache = {name: document_xml(data) for name, data in seeds.items() if name.endswith(".docx")}
     rng = random.Random(0)
-    deadline = time.perf_counter() + seconds
-    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="clausecheck-fuzz-") as tmp:
-        harness = Harness(result, Path(tmp), crashes_dir)
+        _warm_up(target, seeds, Path(tmp))
+        # The budget is for fuzzing: it starts once the models are loaded and the rules compiled.
+        deadline = time.perf_counter() + seconds
+        started = time.perf_counter()
+        harness = Harness(result, Path(tmp), crashes_dir, current)
 
         def body(example):
             if time.perf_counter() > deadline:
@@ -403,8 +469,85 @@ def run_target(target: str, seconds: float, corpus: Path | None = None, crashes_
                         seen.add(key)
                         harness.record_crash()
                     harness.last_failure = None
+        if crashes_dir and harness.slowest_data:
+            crashes_dir.mkdir(parents=True, exist_ok=True)
+            slowest = crashes_dir / f"slowest-{target}{result.slowest['suffix']}"
+            slowest.write_bytes(harness.slowest_data)
+            result.slowest["file"] = str(slowest)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _vm_hwm_mb() -> float:
+    """This process's own peak RSS; ru_maxrss can carry a parent's peak over exec."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_target_isolated(target: str, seconds: float, corpus: Path | None, crashes_dir: Path, hang_seconds: float = HANG_SECONDS) -> TargetResult:
+    """`run_target` in a fresh process of its own, with its peak memory and any hang measured."""
+    with tempfile.TemporaryDirectory(prefix="clausecheck-fuzz-run-") as tmp:
+        report, current = Path(tmp) / "result.json", Path(tmp) / "current"
+        command = [sys.executable, __file__, "--run-one", target, "--seconds", str(seconds), "--crashes", str(crashes_dir), "--current", str(current), "--json", str(report), "--hang-seconds", str(hang_seconds)]
+        if corpus:
+            command += ["--corpus", str(corpus)]
+        started = time.perf_counter()
+        # Imports and seeds take a few seconds; past the budget only the last input can still run.
+        deadline = started + seconds + hang_seconds + 120
+        process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        status, usage, stopped = 0, None, False
+        while usage is None:
+            pid, status, rusage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                usage = rusage
+            elif time.perf_counter() > deadline and not stopped:
+                process.kill()  # the watchdog inside did not fire: a hang in C that holds everything
+                stopped = True
+            else:
+                time.sleep(0.5)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stderr = process.stderr.read().decode("utf-8", "replace")
+        process.stderr.close()
+        if report.exists():
+            data = json.loads(report.read_text(encoding="utf-8"))
+            result = TargetResult(**data)
+        else:  # the process did not finish: a hang (watchdog), a kill, or memory exhausted
+            result = TargetResult(target, seconds=time.perf_counter() - started, peak_rss_mb=usage.ru_maxrss / 1024, hang_seconds=hang_seconds)
+            hang = {"error": f"exit {process.returncode}" + (" after the deadline" if stopped else ""), "stderr": stderr[-3000:]}
+            if current.exists():
+                suffix = current.read_text(encoding="utf-8")
+                data = current.with_suffix(suffix).read_bytes()
+                crashes_dir.mkdir(parents=True, exist_ok=True)
+                reproducer = crashes_dir / f"hang-{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+                reproducer.write_bytes(data)
+                hang.update(file=str(reproducer), size=len(data))
+            result.hangs.append(hang)
+        return result
+
+
+def _print_result(result: TargetResult) -> None:
+    rate = result.executions / max(result.seconds, 1e-9)
+    slowest = result.slowest
+    memory = f"peak RSS {result.peak_rss_mb:.0f} MB" if result.peak_rss_mb is not None else "peak RSS not measured"
+    if result.children_peak_rss_mb:
+        memory += f" (largest child {result.children_peak_rss_mb:.0f} MB)"
+    print(
+        f"{result.name:14} {result.executions:7} executions in {result.seconds:5.0f} s ({rate:6.1f}/s), coded errors {result.coded_errors}, "
+        f"crashes {len(result.crashes)}, hangs {len(result.hangs)}, slow {len(result.slow)}, "
+        f"slowest input {slowest.get('seconds', 0):.2f} s ({slowest.get('file', slowest.get('suffix', '-'))}, {slowest.get('size', 0)} bytes), {memory}",
+        flush=True,
+    )
+    for crash in result.crashes:
+        print(f"  CRASH {crash['error']}\n    reproducer: {crash.get('file', crash['sha256'])} ({crash['size']} bytes)\n{crash['where']}", flush=True)
+    for hang in result.hangs:
+        print(f"  HANG {hang['error']}, reproducer: {hang.get('file', 'none')}\n{hang['stderr']}", flush=True)
+    for slow in result.slow:
+        print(f"  SLOW {slow}", flush=True)
+    for reason in result.failures():
+        print(f"  OVER A LIMIT: {reason}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -412,23 +555,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60, help="time budget per target")
     parser.add_argument("--target", action="append", choices=TARGETS, help="only this target (repeatable)")
     parser.add_argument("--corpus", type=Path, help="add real corpus files as mutation seeds")
-    parser.add_argument("--crashes", type=Path, default=Path("fuzz-crashes"), help="folder for reproducer files")
+    parser.add_argument("--crashes", type=Path, default=Path("fuzz-crashes"), help="folder for reproducer files: crashes, hangs and each target's slowest input")
     parser.add_argument("--json", type=Path, help="write the results as JSON")
+    parser.add_argument("--in-process", action="store_true", help="run the targets in this process (no memory figures, no hang watchdog)")
+    parser.add_argument("--hang-seconds", type=float, default=HANG_SECONDS, help="an input running longer is a hang")
+    parser.add_argument("--run-one", choices=TARGETS, help=argparse.SUPPRESS)  # the per-target process
+    parser.add_argument("--current", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # broken PDFs are the point here
 
+    if args.run_one:
+        result = run_target(args.run_one, args.seconds, args.corpus, args.crashes, current=args.current, hang_seconds=args.hang_seconds)
+        result.peak_rss_mb = _vm_hwm_mb()
+        # The kernel's peak of the largest process it waited for; a process started by exec
+        # can carry this one's RSS in it, so the figure may over-state, never under-state.
+        result.children_peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 or None
+        args.json.write_text(json.dumps(result.__dict__, ensure_ascii=False), encoding="utf-8")
+        return 0
+
     results = []
     for target in args.target or TARGETS:
-        result = run_target(target, args.seconds, args.corpus, args.crashes)
+        if args.in_process:
+            result = run_target(target, args.seconds, args.corpus, args.crashes, hang_seconds=args.hang_seconds)
+        else:
+            result = run_target_isolated(target, args.seconds, args.corpus, args.crashes, args.hang_seconds)
         results.append(result)
-        print(f"{target:14} {result.executions:7} executions in {result.seconds:5.0f} s ({result.executions / max(result.seconds, 1e-9):6.1f}/s), coded errors {result.coded_errors}, crashes {len(result.crashes)}, slow {len(result.slow)}", flush=True)
-        for crash in result.crashes:
-            print(f"  CRASH {crash['error']}\n    reproducer: {crash.get('file', crash['sha256'])} ({crash['size']} bytes)\n{crash['where']}", flush=True)
-        for slow in result.slow:
-            print(f"  SLOW {slow}", flush=True)
+        _print_result(result)
+    print(f"fuzz driver peak RSS {_vm_hwm_mb():.0f} MB; limits: {MEMORY_LIMIT_MB:.0f} MB per process, {args.hang_seconds:.0f} s per input", flush=True)
     if args.json:
         args.json.write_text(json.dumps([r.__dict__ for r in results], indent=2, ensure_ascii=False), encoding="utf-8")
-    return 1 if any(r.crashes for r in results) else 0
+    return 1 if any(r.failures() for r in results) else 0
 
 
 if __name__ == "__main__":

@@ -98,3 +98,37 @@ def test_prefilter_never_hides_a_match():
                     folded = compile_folded(expanded).search(text.lower(), timeout=1)
                     original = compile_regex(expanded, language).search(text, timeout=1)
                     assert (folded and folded.span()) == (original and original.span()), (pattern, text)
+
+
+@pytest.mark.fuzz
+def test_a_hanging_input_is_stopped_and_kept_with_the_target_process_memory(tmp_path):
+    # Plant a reader that never returns into the target's own process (through sitecustomize).
+    plant = tmp_path / "plant"
+    plant.mkdir()
+    (plant / "sitecustomize.py").write_text(
+        "import time\nimport clausecheck.parsers.text as text_parser\n"
+        "def parse(*args, **kwargs):\n    time.sleep(3600)\n"
+        "text_parser.parse = parse\n",
+        encoding="utf-8",
+    )
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(plant), os.environ.get("PYTHONPATH", "")]))
+    old = os.environ.copy()
+    os.environ.clear()
+    os.environ.update(environment)
+    try:
+        result = fuzz.run_target_isolated("random-bytes", 20.0, None, tmp_path / "crashes", hang_seconds=2.0)
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    assert result.hangs, result
+    kept = Path(result.hangs[0]["file"])
+    assert kept.exists() and kept.suffix in fuzz.SUFFIXES  # random bytes read as text, whatever their name
+    assert result.peak_rss_mb and result.peak_rss_mb > 10
+    assert any("hang" in reason for reason in result.failures())
+
+
+def test_a_target_over_the_memory_or_time_limit_fails():
+    assert fuzz.TargetResult("clean", peak_rss_mb=100.0, slowest={"seconds": 1.0}).failures() == []
+    assert fuzz.TargetResult("fat", peak_rss_mb=fuzz.MEMORY_LIMIT_MB + 1).failures()
+    assert fuzz.TargetResult("fat child", children_peak_rss_mb=fuzz.MEMORY_LIMIT_MB + 1).failures()
+    assert fuzz.TargetResult("slow", slowest={"seconds": fuzz.HANG_SECONDS + 1}).failures()

@@ -23,7 +23,7 @@ def _levels(reference: str, name: str, count: int = 9) -> str:
     return ", ".join([f"*{reference}"] * count)
 
 
-def test_sequence_alias_bomb_is_e212(tmp_path):
+def test_sequence_alias_bomb_is_e220(tmp_path):
     lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     names = "abcdefghi"
     for previous, name in zip(names, names[1:]):
@@ -34,7 +34,7 @@ def test_sequence_alias_bomb_is_e212(tmp_path):
     assert "alias" in problems[0].message
 
 
-def test_merge_key_bomb_is_e212(tmp_path):
+def test_merge_key_bomb_is_e220(tmp_path):
     # Merge keys copy every pair of what they merge: nine levels of nine copies.
     lines = ["a: &a {a1: 1, a2: 2, a3: 3, a4: 4, a5: 5, a6: 6, a7: 7, a8: 8, a9: 9}"]
     names = "abcdefghi"
@@ -51,13 +51,13 @@ def test_a_few_aliases_stay_allowed(tmp_path):
     assert pack.rules["reuse"].languages["ja"].phrases == ("exclusive distributor", "sole distributor")
 
 
-def test_rule_file_over_the_size_limit_is_e212(tmp_path):
+def test_rule_file_over_the_size_limit_is_e220(tmp_path):
     (tmp_path / "huge.yaml").write_text(RULE_HEAD + "# padding\n" * (MAX_RULE_FILE_BYTES // 10 + 1) + "en:\n  phrases: [x]\n", encoding="utf-8")
     problems = _problems(tmp_path)
     assert [p.code for p in problems] == ["E220"] and "bytes" in problems[0].message
 
 
-def test_deep_nesting_is_e212(tmp_path):
+def test_deep_nesting_is_e220(tmp_path):
     depth = MAX_YAML_DEPTH + 10
     (tmp_path / "deep.yaml").write_text(RULE_HEAD + "en:\n  regex: " + "[" * depth + "x" + "]" * depth + "\n", encoding="utf-8")
     assert [p.code for p in _problems(tmp_path)] == ["E220"]

@@ -1,59 +1,48 @@
-"""A batch over a folder holding the second round's hostile files ends by itself, records
-every file with a result or a coded error, and stays in bounded memory."""
+"""A batch over a folder holding every hostile case at once (built by benchmarks/hostile_batch.py
+from the builders of each case's own test) ends by itself, records every file with its
+outcome or the expected coded error, heals a damaged store, and keeps the whole process
+tree (the batch and its workers) under 1.5 GB."""
 
 from __future__ import annotations
 
-import codecs
-import json
-import random
-import subprocess
+import importlib.util
+import os
 import sys
-import textwrap
+from pathlib import Path
 
-import docx
-from test_docx import _level, add_list, numbered
-from test_docx_hostile import CONTRACT, EXCLUSIVE, _main_part_renamed, docx_with_parts, plain_docx, rewrite_docx, to_strict
+import pytest
 
-
-def _hostile_folder(folder):
-    folder.mkdir()
-    text = "\n".join(CONTRACT)
-    (folder / "spaces.txt").write_text(text + "\n3. Term. " + " " * 300_000 + "x\n", encoding="utf-8")
-    (folder / "tabs.md").write_text("|" + "\t" * 200_000 + "-\n" + text, encoding="utf-8")
-    (folder / "jis.txt").write_bytes("秘密保持契約書\n第1条（秘密保持）乙は、秘密情報を開示してはならない。\n".encode("iso2022_jp"))
-    (folder / "bomless.txt").write_bytes(text.encode("utf-16-le"))
-    (folder / "bom-binary.txt").write_bytes(codecs.BOM_UTF16_LE + random.Random(1).randbytes(20000))
-    (folder / "disguised.txt").write_text(text.replace("secret", "s\u0435cr\ufe0fet"), encoding="utf-8")
-    scratch = folder.parent / "scratch"
-    scratch.mkdir()
-    base = plain_docx(scratch / "base.docx")
-    rewrite_docx(base, folder / "strict.docx", to_strict)
-    _main_part_renamed(base, folder / "renamed.docx", lambda data: data.replace(b"?>", b'?><!DOCTYPE w:document [<!ENTITY x "x">]>', 1))
-    document = docx.Document()
-    add_list(document, 100, [_level(0, "upperLetter", "%1", start=2_600_000_000)])
-    for n in range(30):
-        numbered(document, f"Clause {n}.", 100)
-    document.save(folder / "letters.docx")
-    docx_with_parts(folder / "hidden.docx", f'<w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>{EXCLUSIVE}</w:t></w:r></w:p>')
-    return {path.name for path in folder.iterdir()}
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_batch_over_hostile_files_records_every_file_in_bounded_memory(tmp_path):
-    names = _hostile_folder(tmp_path / "in")
-    out = tmp_path / "out"
-    # RUSAGE_CHILDREN's peak is that of the largest descendant waited for: the batch or a worker.
-    wrapper = textwrap.dedent(f"""
-        import json, resource, subprocess, sys
-        completed = subprocess.run([sys.executable, "-m", "clausecheck", "batch", {str(tmp_path / "in")!r}, "-o", {str(out)!r}, "--jobs", "2"],
-                                   capture_output=True, text=True, timeout=600)
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(json.dumps({{"returncode": completed.returncode, "stderr": completed.stderr[-3000:], "peak_mb": peak}}))
-    """)
-    result = json.loads(subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, timeout=900).stdout.strip().splitlines()[-1])
-    assert result["returncode"] == 2, result  # some files are refused, none is lost
-    lines = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
-    recorded = {line["source"]["path"].rsplit("/", 1)[-1]: line.get("error", {}).get("code") for line in lines}
-    assert set(recorded) == names, recorded
-    assert recorded["bom-binary.txt"] == "E111" and recorded["renamed.docx"] == "E110"
-    assert all(recorded[name] is None for name in names - {"bom-binary.txt", "renamed.docx"}), recorded
-    assert result["peak_mb"] < 1500, result
+def _load_benchmark():
+    spec = importlib.util.spec_from_file_location("clausecheck_hostile_batch", ROOT / "benchmarks" / "hostile_batch.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    return module
+
+
+hostile_batch = _load_benchmark()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/zero").exists() or not Path("/etc/passwd").exists()
+                    or not Path("/proc/self/status").exists(), reason="needs FIFOs, /dev/zero, /etc/passwd and /proc")
+def test_batch_over_every_hostile_case_records_every_file_in_bounded_memory(tmp_path):
+    results = hostile_batch.run(tmp_path, jobs=2)
+    figures = {name: {key: value for key, value in results[name].items() if key not in ("stderr", "stdout")}
+               for name in ("first run", "after damaging the store")}
+    assert hostile_batch.failures(results) == [], figures
+    first = results["first run"]
+    assert first["lines"] == results["files"] + 1  # the two names shown as bad��name.txt are two lines
+    assert first["tree_peak_bound_mb"] < hostile_batch.MEMORY_LIMIT_MB, figures
+
+
+def test_the_record_check_notices_a_lost_file_or_a_wrong_code():
+    expected = {"a.txt": None, "b.pdf": "E110", "c.txt": "E1"}
+    lines = [{"source": {"path": "a.txt"}}, {"source": {"path": "b.pdf"}, "error": {"code": "E105"}}]
+    problems = hostile_batch.check_recorded(expected, lines)
+    assert any("'b.pdf': E105, expected E110" in p for p in problems)
+    assert any("'c.txt': not recorded" in p for p in problems)
+    assert hostile_batch.check_recorded(expected, lines[:1] + [{"source": {"path": "b.pdf"}, "error": {"code": "E110"}},
+                                                               {"source": {"path": "c.txt"}, "error": {"code": "E111"}}]) == []

@@ -15,6 +15,9 @@ coordinates), in reading order:
 - text a reader of the printed page does not see (render mode 3 "invisible", white fill,
   or drawn outside the page) is read too, but into lines of its own marked `hidden`, so
   that it is reported (W121) and never taken as the only evidence of anything.
+- a page whose text is mostly turned a quarter or half turn (a landscape table drawn
+  sideways, a rotated annex) is read from PDFium's lines placed in the text's own
+  direction, so its lines come in reading order instead of as one column of letters.
 
 A page this reader cannot read well (unmapped glyphs: U+FFFD, private-use or control
 characters) is left to pdfplumber by the caller, which reports the `(cid:N)` noise as W102.
@@ -23,6 +26,7 @@ characters) is left to pdfplumber by the caller, which reports the `(cid:N)` noi
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 import statistics
 from dataclasses import dataclass
@@ -98,6 +102,10 @@ def _read(page, textpage) -> PageRead:
         text = "".join(_char_text(textpage, i) for i in range(count))
     unmapped = sum(text.count(ch) for ch in _UNMAPPED if ch in text) + _private_use(text)
     hidden_objects = _hidden_objects(page) if count else set()
+    turns = _quarter_turns(textpage, text) if count else 0
+    if turns:
+        segments = _turned_segments(textpage, text, turns, hidden_objects)
+        return PageRead(segments, unmapped, _has_images(page) if count < 64 else False, False, sum(len(s.text) for s in segments if s.hidden))
     has_images = _has_images(page) if count < 64 else False
     gutter = _gutter(textpage, page.get_width()) if count else None
     segments = None
@@ -392,3 +400,53 @@ def _hidden_objects(page) -> set[int]:
 
 def _has_images(page) -> bool:
     return any(kind == pdfium_c.FPDF_PAGEOBJ_IMAGE for _, kind, _ in _page_objects(page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject))
+
+
+def _quarter_turns(textpage, text: str) -> int:
+    """1, 2 or 3 when most of the page's characters are turned that many quarter turns; else 0.
+
+    PDFium gives each character's angle (clockwise, in radians); a sample of the visible
+    characters decides, so a sideways page number or stamp does not turn a whole page.
+    """
+    visible = [i for i in range(0, len(text), max(1, len(text) // 200)) if not text[i].isspace()][:200]
+    if len(visible) < 8:
+        return 0
+    turns = [round(pdfium_c.FPDFText_GetCharAngle(textpage.raw, i) / (math.pi / 2)) % 4 for i in visible]
+    most = max(range(4), key=turns.count)
+    return most if most and turns.count(most) >= 0.6 * len(turns) else 0
+
+
+def _turned_segments(textpage, text: str, turns: int, hidden_objects: set[int]) -> list[Segment]:
+    """PDFium's lines, each placed in the turned text's own frame (along it, and down the lines)."""
+    # The text's direction, for PDFium's clockwise angle: (cos a, -sin a); its "up" (sin a, cos a).
+    cos, sin = ((1, 0), (0, 1), (-1, 0), (0, -1))[turns]
+    rect = pdfium_c.FS_RECTF()
+    placed = []
+    for line in _LINE.finditer(text):
+        start, stop = line.span()
+        raw = line.group(0)
+        first, last = start + (len(raw) - len(raw.lstrip())), stop - 1 - (len(raw) - len(raw.rstrip()))
+        if first > last:
+            continue
+        along, up = [], []
+        for index in (first, last):
+            left, right, top, bottom = _loose_box(textpage, index, rect)
+            for x, y in ((left, top), (left, bottom), (right, top), (right, bottom)):
+                along.append(x * cos - y * sin)
+                up.append(x * sin + y * cos)
+        hidden = bool(hidden_objects) and _object_address(pdfium_c.FPDFText_GetTextObject(textpage.raw, first)) in hidden_objects
+        placed.append((" ".join(raw.replace(_LINE_END_HYPHEN, "-").split()), min(along), max(along), max(up), min(up), hidden, first, last))
+    if not placed:
+        return []
+    # Top-down in the text's frame, from the highest line: positive like any page's coordinates.
+    ceiling = max(p[3] for p in placed)
+    left_edge = min(p[1] for p in placed)
+    segments = sorted((Segment(t, x0 - left_edge, x1 - left_edge, ceiling - top, ceiling - bottom, hidden, first, last)
+                       for t, x0, x1, top, bottom, hidden, first, last in placed), key=lambda s: s.top)
+    rows: list[list[Segment]] = []
+    for segment in segments:  # lines on one row (tops within ROW_TOLERANCE) left to right
+        if rows and segment.top - rows[-1][0].top <= ROW_TOLERANCE:
+            rows[-1].append(segment)
+        else:
+            rows.append([segment])
+    return [segment for row in rows for segment in sorted(row, key=lambda s: s.x0)]
