@@ -23,6 +23,7 @@ from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage,
 from clausecheck.engine.contract_type import detect_contract_type
 from clausecheck.engine.hidden import HiddenText
 from clausecheck.engine.lint import lint_findings, unfinished_warnings
+from clausecheck.engine.perspective import advice_fields
 from clausecheck.engine.loader import RulePack
 from clausecheck.engine.parties import MUTUAL, PartyIndex, build_index, resolve_party, subject_of, with_conventional_parties
 from clausecheck.engine.schema import TOPICS, LanguageBlock, Rule, StatementPattern
@@ -519,6 +520,7 @@ class Engine:
             evidence = _evidence_list(document, hits, limit=rule.max_evidence)
             first = min(_original_offset(h.unit, h.start) for h in hits)
             fields = _finding_fields(rule, kind, severity, favours, evidence, language)
+            fields.update(advice_fields(rule, kind, favours, perspective, tuple(p.id for p in document.parties), language))
             fields["explanation"] = _explanation(hits, favours, document, self.pack.lexicon)
             drafts.append((SEVERITY_ORDER[severity], first, fields))
         if by_dominant:
