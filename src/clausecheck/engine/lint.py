@@ -64,6 +64,8 @@ class _Context:
         self.document = document
         self.language = document.language
         self.units = [_Unit(c, normalise(c.text)) for c in document.clauses if c.kind != "toc" and c.text.strip()]
+        self._pieces: list[tuple[int, NormalisedText]] | None = None
+        self._definitions: dict[tuple, list[_Defined]] = {}
         self.articles: dict[int, Clause] = {}
         self.paths: set[tuple[int, ...]] = set()
         self.article_starts: list[tuple[int, int]] = []  # (offset, article number), in order
@@ -99,8 +101,46 @@ class _Context:
                 break
         return current
 
+    @property
+    def pieces(self) -> list[tuple[int, NormalisedText]]:
+        """The whole document, normalised, as (offset in Document.text, piece) in order.
+
+        The clauses cover the document; where each clause begins and ends at a line break,
+        normalising them one by one gives the same text as normalising the document at once
+        (nothing NFKC, the invisible-character filter or the confusable folding does reaches
+        across a line break), and the clauses are already normalised: only what lies between
+        them, and the tables of contents, are read again. Otherwise the document is
+        normalised whole."""
+        if self._pieces is not None:
+            return self._pieces
+        text = self.document.text
+
+        def at_line_break(offset: int) -> bool:
+            return offset <= 0 or offset >= len(text) or text[offset - 1] == "\n" or text[offset] == "\n"
+
+        by_start = {unit.clause.start: unit for unit in self.units}
+        pieces: list[tuple[int, NormalisedText]] = []
+        position = 0
+        for clause in self.document.clauses:
+            if clause.start < position or not at_line_break(clause.start) or not at_line_break(clause.end):
+                self._pieces = [(0, normalise(text))]
+                return self._pieces
+            if clause.start > position:
+                pieces.append((position, normalise(text[position:clause.start])))
+            unit = by_start.get(clause.start)
+            same = unit is not None and unit.clause is clause
+            pieces.append((clause.start, unit.norm if same else normalise(text[clause.start:clause.end])))
+            position = clause.end
+        if position < len(text):
+            pieces.append((position, normalise(text[position:])))
+        self._pieces = pieces
+        return pieces
+
     def matches(self, patterns: tuple[str, ...], units=None):
-        """(unit, match) for every match of `patterns` in the clauses, in document order."""
+        """(unit, match) for every match of `patterns` in the clauses, in document order.
+
+        (No literal pre-test here as in the rule engine: lint patterns start on a literal, which
+        the regex module finds faster than Python can test a clause for the words.)"""
         for unit in units if units is not None else self.units:
             for pattern in patterns:
                 try:
@@ -269,37 +309,54 @@ def _matches_in(patterns: tuple[str, ...], text: str, language: str):
 # -- defined terms ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Defined:
     term: str
-    text: str  # the definition as written, normalised
     start: int  # in Document.text
     end: int
+    sentence: str | None = None  # the definition as written, normalised; read on first use (`text`)
+    source: str = ""  # Document.text, to read the sentence from
+
+    @property
+    def text(self) -> str:
+        if self.sentence is None:
+            self.sentence = _sentence_of(self.source, self.start)
+        return self.sentence
 
 
 _RE_PLAUSIBLE_TERM = re.compile(r"^(?=.*[^\W\d_])[^()（）\\:：<>\[\]{}\n\u00ad]+$")
 
 
 def _definitions(context: _Context, patterns: tuple[str, ...], headings: tuple[str, ...]) -> list[_Defined]:
-    return [d for d in _all_definitions(context, patterns, headings) if _RE_PLAUSIBLE_TERM.match(d.term)]
+    """The plausible definitions, found once per document for each set of patterns (three checks read them)."""
+    key = (patterns, headings)
+    if key not in context._definitions:
+        context._definitions[key] = [d for d in _all_definitions(context, patterns, headings) if _RE_PLAUSIBLE_TERM.match(d.term)]
+    return context._definitions[key]
 
 
 def _all_definitions(context: _Context, patterns: tuple[str, ...], headings: tuple[str, ...]) -> list[_Defined]:
     """Every definition: those structure found, those the rule's definition patterns find,
     and the items of a definitions clause (第2条（定義）① 本発明 …) whose term leads the line."""
     found: dict[tuple[str, int], _Defined] = {}
+    by_term: dict[str, list[_Defined]] = {}
     document = context.document
+
+    def add(definition: _Defined, start: int) -> None:
+        found[(definition.term, start)] = definition
+        by_term.setdefault(definition.term, []).append(definition)
+
     for definition in document.definitions:
         term = unicodedata.normalize("NFKC", definition.term).strip()
-        found[(term, definition.start)] = _Defined(term, _sentence_of(document.text, definition.start), definition.start, definition.end)
+        add(_Defined(term, definition.start, definition.end, source=document.text), definition.start)
     for unit, m in context.matches(patterns):
         term = (m.groupdict().get("term") or "").strip()
         if not term:
             continue
         start, end = context.original_span(unit, m.start(), m.end())
         # The structure reader may have found this one already: same term, overlapping span.
-        if not any(d.term == term and d.start <= end + 5 and start <= d.end + 5 for d in found.values()):
-            found[(term, start)] = _Defined(term, _sentence_of(document.text, start), start, end)
+        if not any(d.start <= end + 5 and start <= d.end + 5 for d in by_term.get(term, ())):
+            add(_Defined(term, start, end, source=document.text), start)
     for unit in context.units:
         if not headings or not _any(headings, f"{unit.clause.heading or ''}", context.language):
             continue
@@ -311,8 +368,8 @@ def _all_definitions(context: _Context, patterns: tuple[str, ...], headings: tup
             m = re.match(r"^[「\"“]?([^\s「」\"“”:：、。]{2,20})[」\"”]?(?:\s|:|：|とは)", body)
             if m:
                 term = m.group(1)
-                if not any(d.term == term for d in found.values()):
-                    found[(term, child.start)] = _Defined(term, " ".join(body.split()), child.start, child.end)
+                if term not in by_term:
+                    add(_Defined(term, child.start, child.end, " ".join(body.split())), child.start)
     return sorted(found.values(), key=lambda d: d.start)
 
 
@@ -359,20 +416,26 @@ def check_term_undefined(context: _Context, rule: Rule, block: LanguageBlock) ->
     definitions = _definitions(context, block.requires, block.inside)
     if context.language == "en" and len(definitions) < MIN_DEFINITIONS_FOR_TERMS:
         return []
-    normalised_text = normalise(document.text).text
-    if block.not_inside and _any(block.not_inside, normalised_text, context.language):
+    if block.not_inside and any(_any(block.not_inside, piece.text, context.language) for _, piece in context.pieces):
         return []  # the contract says its terms are defined elsewhere (a cover page, an order form)
     defined = {d.term for d in definitions}
     parties = _party_words(document)
     title = unicodedata.normalize("NFKC", document.title or "")
     uses: dict[str, list[Place]] = {}
+    skipped: dict[str, bool] = {}  # a term's verdict does not change between its uses
+
+    def skip(term: str) -> bool:
+        if _known_term(term, defined) or term in parties or (term in title and context.language == "en"):
+            return True
+        if block.unless and _any(block.unless, term, context.language, full=True):
+            return True
+        return any(term.startswith(d) and len(d) >= 2 for d in defined)  # 本製品等, 本研究成果: built on a defined term
+
     for unit, m in context.matches(block.regex, [u for u in context.units if u.clause.kind not in ("signature",)]):
         term = (m.groupdict().get("term") or m.group(0)).strip()
-        if _known_term(term, defined) or term in parties or (term in title and context.language == "en"):
-            continue
-        if block.unless and _any(block.unless, term, context.language, full=True):
-            continue
-        if any(term.startswith(d) and len(d) >= 2 for d in defined):  # 本製品等, 本研究成果: built on a defined term
+        if term not in skipped:
+            skipped[term] = skip(term)
+        if skipped[term]:
             continue
         start, end = context.original_span(unit, m.start("term") if m.groupdict().get("term") else m.start(), m.end("term") if m.groupdict().get("term") else m.end())
         uses.setdefault(term, []).append(Place(start, end, term))
@@ -384,14 +447,18 @@ def check_term_undefined(context: _Context, rule: Rule, block: LanguageBlock) ->
 
 def check_term_defined_twice(context: _Context, rule: Rule, block: LanguageBlock) -> list[Place]:
     """One term given two different definitions."""
-    by_term: dict[str, list[_Defined]] = {}
+    every: dict[str, list[_Defined]] = {}
     for definition in _definitions(context, block.regex, block.inside):
+        every.setdefault(definition.term, []).append(definition)
+    by_term: dict[str, list[_Defined]] = {}
+    for term, definitions in every.items():
+        if len(definitions) < 2:
+            continue  # one definition: nothing to disagree with (and its sentence is never read)
         # "has the meaning given in Section 1" points at the definition; it is not a second one.
-        if block.unless and _any(block.unless, definition.text, context.language):
-            continue
-        by_term.setdefault(definition.term, []).append(definition)
+        by_term[term] = [d for d in definitions if not (block.unless and _any(block.unless, d.text, context.language))]
     places = []
-    for term, found in by_term.items():
+    # In the order the (kept) definitions come in the document.
+    for term, found in sorted(((t, f) for t, f in by_term.items() if f), key=lambda item: item[1][0].start):
         texts = {_definition_core(d.text, term) for d in found}
         if len(found) > 1 and len(texts) > 1:
             second = found[1]
@@ -430,9 +497,7 @@ def _definition_core(text: str, term: str) -> str:
 def check_term_unused(context: _Context, rule: Rule, block: LanguageBlock) -> list[Place]:
     """A term defined and then never used."""
     document = context.document
-    normalised = normalise(document.text)
-    text = normalised.text
-    if block.not_inside and _any(block.not_inside, text, context.language):
+    if block.not_inside and any(_any(block.not_inside, piece.text, context.language) for _, piece in context.pieces):
         return []  # completed by another document (a cover page) that may use the terms
     parties = _party_words(document)
     places = []
@@ -444,16 +509,18 @@ def check_term_unused(context: _Context, rule: Rule, block: LanguageBlock) -> li
         seen.add(term)
         if block.unless and _any(block.unless, term, context.language, full=True):
             continue
-        if not _used(term, text, normalised, context, block):
+        if not any(_used(term, offset, piece, context, block) for offset, piece in context.pieces):
             places.append(_term_place(document.text, definition, term))
     return places
 
 
-def _used(term: str, text: str, normalised: NormalisedText, context: _Context, block: LanguageBlock) -> bool:
-    """Whether `term` occurs anywhere but where it is defined (the first such use is enough).
+def _used(term: str, offset: int, normalised: NormalisedText, context: _Context, block: LanguageBlock) -> bool:
+    """Whether `term` occurs in this piece of the document (at `offset` of Document.text)
+    anywhere but where it is defined (the first such use is enough).
 
     English terms are whole words (a plural counts: Deliverables for Deliverable)."""
     whole_words = context.language == "en"
+    text = normalised.text
     at = text.find(term)
     while at >= 0:
         end = at + len(term)
@@ -461,7 +528,7 @@ def _used(term: str, text: str, normalised: NormalisedText, context: _Context, b
             tail = text[end:end + 2]
             end += 2 if tail == "es" else 1 if tail[:1] == "s" else 0
         bounded = not whole_words or ((at == 0 or not text[at - 1].isalpha()) and (end >= len(text) or not text[end].isalpha()))
-        if bounded and not _is_defining(at, normalised.origin[at], term, text, context, block):
+        if bounded and not _is_defining(at, offset + normalised.origin[at], term, text, context, block):
             return True
         at = text.find(term, at + 1)
     return False
@@ -473,15 +540,21 @@ def _is_defining(offset: int, original_offset: int, term: str, text: str, contex
     `offset` is in the normalised text `text`, `original_offset` in Document.text."""
     if offset > 0 and text[offset - 1] in "「『\"“":
         return True
-    return any(d.term == term and d.start <= original_offset < d.start + len(term) + 8 for d in _definitions_cached(context, block))
+    return any(d.start <= original_offset < d.start + len(term) + 8 for d in _definitions_by_term(context, block).get(term, ()))
 
 
 def _definitions_cached(context: _Context, block: LanguageBlock) -> list[_Defined]:
-    key = ("definitions", block.regex, block.inside)
-    cache = context.__dict__.setdefault("_cache", {})
-    if key not in cache:
-        cache[key] = _definitions(context, block.regex, block.inside)
-    return cache[key]
+    return _definitions(context, block.regex, block.inside)
+
+
+def _definitions_by_term(context: _Context, block: LanguageBlock) -> dict[str, list[_Defined]]:
+    key = ("by term", block.regex, block.inside)
+    if key not in context._definitions:
+        index: dict[str, list[_Defined]] = {}
+        for definition in _definitions_cached(context, block):
+            index.setdefault(definition.term, []).append(definition)
+        context._definitions[key] = index  # type: ignore[assignment]
+    return context._definitions[key]  # type: ignore[return-value]
 
 
 # -- parties, blanks, structure, amounts, names --------------------------------------------
@@ -591,7 +664,8 @@ def check_amount_mismatch(context: _Context, rule: Rule, block: LanguageBlock) -
         in_digits = _digits_value(digits or "")
         if in_words is None or in_digits is None or in_words == in_digits:
             continue
-        start, end = context.original_span(unit, m.start(), m.end())
+        # The words may sit in a lookbehind (the pattern starts at the "("): quote from them.
+        start, end = context.original_span(unit, min(m.start(), m.start("words")), m.end())
         places.append(Place(start, end, context.document.text[start:end]))
     return places
 
