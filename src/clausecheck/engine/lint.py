@@ -31,6 +31,19 @@ MIN_DEFINITIONS_FOR_TERMS = 3  # a document that barely defines terms has no con
 MAX_UNDEFINED_TERMS = 6
 MIN_USES_UNDEFINED = 2
 UNFINISHED_RULES = frozenset({"placeholder-left", "clause-title-only"})  # findings that make W108
+# Clause numbers, headings and definition items are read hundreds of times per document.
+_RE_JA_ARTICLE = re.compile(r"第\s*([0-9一二三四五六七八九十百〇]+)\s*条")
+_RE_EN_ARTICLE = re.compile(r"^(?:Article|ARTICLE|Section|SECTION|Clause|CLAUSE)?\s*(\d+)(?:\.|$|\s)")
+_RE_ROMAN_ARTICLE = re.compile(r"^(?:Article|ARTICLE)\s+([IVXLC]+)\b")
+_RE_PARAGRAPH_KOU = re.compile(r"(\d+)項$")
+_RE_ITEM_IN_BRACKETS = re.compile(r"\((\d+)\)$|\(([a-z])\)$|\(([ivx]{2,5})\)$")
+_RE_DOTTED_PARAGRAPH = re.compile(r"\d+\.(\d+)\.?$")
+_RE_KANJI_ITEM = re.compile(r"(?:^|条)([一二三四五六七八九十]+)$")
+_RE_ONE_LETTER = re.compile(r"[a-z]")
+_RE_HEADING_NOISE = re.compile(r"[\s（）()「」・、,]")
+_RE_ITEM_MARKER = re.compile(r"^(?:[0-9]+[.)]?\s|\([0-9a-z]+\)|[一二三四五六七八九十]+\s)\s*")
+_RE_LEADING_TERM = re.compile(r"^[「\"“]?([^\s「」\"“”:：、。]{2,20})[」\"”]?(?:\s|:|：|とは)")
+_RE_DEFINITION_NOISE = re.compile(r"[\s「」\"“”。.,、()]")
 _SENTENCE_END = re.compile(r"[。．.!?！？;；]\s|[。！？]|\n")
 _JA_UNITS_BIG = (("億", 10**8), ("万", 10**4))
 _EN_NUMBER_WORDS = {
@@ -65,6 +78,10 @@ class _Context:
         self.language = document.language
         self.units = [_Unit(c, normalise(c.text)) for c in document.clauses if c.kind != "toc" and c.text.strip()]
         self._pieces: list[tuple[int, NormalisedText]] | None = None
+        self._unit_position = {id(unit): position for position, unit in enumerate(self.units)}
+        self._pattern_matches: dict[str, list[list]] = {}
+        self._found_anywhere: dict[str, bool] = {}
+        self.all_clauses = list(document.all_clauses())
         self._definitions: dict[tuple, list[_Defined]] = {}
         self.articles: dict[int, Clause] = {}
         self.paths: set[tuple[int, ...]] = set()
@@ -142,13 +159,37 @@ class _Context:
         (No literal pre-test here as in the rule engine: lint patterns start on a literal, which
         the regex module finds faster than Python can test a clause for the words.)"""
         for unit in units if units is not None else self.units:
+            position = self._unit_position[id(unit)]
             for pattern in patterns:
+                for m in self._matches_of(pattern)[position]:
+                    yield unit, m
+
+    def _matches_of(self, pattern: str) -> list[list]:
+        """The matches of one pattern in each clause, found once: several checks share patterns."""
+        found = self._pattern_matches.get(pattern)
+        if found is None:
+            compiled = compile_regex(pattern, self.language)
+            found = []
+            for unit in self.units:
+                in_unit = []
                 try:
-                    for m in compile_regex(pattern, self.language).finditer(unit.norm.text, timeout=REGEX_TIMEOUT_SECONDS):
+                    for m in compiled.finditer(unit.norm.text, timeout=REGEX_TIMEOUT_SECONDS):
                         if m.end() > m.start():
-                            yield unit, m
+                            in_unit.append(m)
                 except TimeoutError:
-                    continue
+                    pass  # what was found before the time ran out still counts
+                found.append(in_unit)
+            self._pattern_matches[pattern] = found
+        return found
+
+    def found_anywhere(self, patterns: tuple[str, ...]) -> bool:
+        """Whether any of `patterns` occurs in the document (each pattern looked up once)."""
+        for pattern in patterns:
+            if pattern not in self._found_anywhere:
+                self._found_anywhere[pattern] = any(_any((pattern,), piece.text, self.language) for _, piece in self.pieces)
+            if self._found_anywhere[pattern]:
+                return True
+        return False
 
     def original_span(self, unit: _Unit, start: int, end: int) -> tuple[int, int]:
         orig_start, orig_end = unit.norm.to_original(start, end)
@@ -158,35 +199,35 @@ class _Context:
 def article_value(number: str) -> int | None:
     """第12条 / 第十二条 / 12 / 12. / Article 12 / Section XII → 12."""
     text = unicodedata.normalize("NFKC", number)
-    m = re.search(r"第\s*([0-9一二三四五六七八九十百〇]+)\s*条", text)
+    m = _RE_JA_ARTICLE.search(text)
     if m:
         return kanji_to_int(m.group(1))
-    m = re.match(r"^(?:Article|ARTICLE|Section|SECTION|Clause|CLAUSE)?\s*(\d+)(?:\.|$|\s)", text.strip())
+    m = _RE_EN_ARTICLE.match(text.strip())
     if m:
         return int(m.group(1))
-    m = re.match(r"^(?:Article|ARTICLE)\s+([IVXLC]+)\b", text.strip())
+    m = _RE_ROMAN_ARTICLE.match(text.strip())
     return roman_to_int(m.group(1)) if m else None
 
 
 def last_component(number: str) -> tuple[str, int] | None:
     """The last level of a clause number: ('paragraph', 2) for 第4条2項 or 5.2, ('item', 3) for ③ or (c)."""
     text = unicodedata.normalize("NFKC", number).strip()
-    m = re.search(r"(\d+)項$", text)
+    m = _RE_PARAGRAPH_KOU.search(text)
     if m:
         return "paragraph", int(m.group(1))
     if text and number.strip()[-1] in CIRCLED:
         return "item", CIRCLED.index(number.strip()[-1]) + 1
-    m = re.search(r"\((\d+)\)$|\(([a-z])\)$|\(([ivx]{2,5})\)$", text)
+    m = _RE_ITEM_IN_BRACKETS.search(text)
     if m:
         if m.group(1):
             return "item", int(m.group(1))
         if m.group(2):
             return "item", ord(m.group(2)) - ord("a") + 1
         return "subitem", roman_to_int(m.group(3)) or 0
-    m = re.search(r"\d+\.(\d+)\.?$", text)
+    m = _RE_DOTTED_PARAGRAPH.search(text)
     if m:
         return "paragraph", int(m.group(1))
-    m = re.search(r"(?:^|条)([一二三四五六七八九十]+)$", text)
+    m = _RE_KANJI_ITEM.search(text)
     if m:
         return "item", kanji_to_int(m.group(1)) or 0
     return None
@@ -198,7 +239,7 @@ def _to_int(text: str | None) -> int | None:
     text = unicodedata.normalize("NFKC", text).strip()
     if text in CIRCLED:
         return CIRCLED.index(text) + 1
-    if re.fullmatch(r"[a-z]", text):
+    if _RE_ONE_LETTER.fullmatch(text):
         return ord(text) - ord("a") + 1
     return kanji_to_int(text)
 
@@ -260,13 +301,13 @@ def check_reference_heading(context: _Context, rule: Rule, block: LanguageBlock)
 
 
 def _heading_key(text: str) -> str:
-    return re.sub(r"[\s（）()「」・、,]", "", unicodedata.normalize("NFKC", text)).lower()
+    return _RE_HEADING_NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
 def check_schedule_reference(context: _Context, rule: Rule, block: LanguageBlock) -> list[Place]:
     """A reference to a schedule or exhibit (別紙2, Exhibit B) that the document does not contain."""
     present: set[str] = set()
-    for clause in context.document.all_clauses():
+    for clause in context.all_clauses:
         if clause.kind == "schedule" and clause.number:
             present.add(_schedule_key(clause.number))
     for doc_block in context.document.blocks:
@@ -364,8 +405,8 @@ def _all_definitions(context: _Context, patterns: tuple[str, ...], headings: tup
             if child is unit.clause or child.children:
                 continue
             body = unicodedata.normalize("NFKC", child.text).strip()
-            body = re.sub(r"^(?:[0-9]+[.)]?\s|\([0-9a-z]+\)|[一二三四五六七八九十]+\s)\s*", "", body)
-            m = re.match(r"^[「\"“]?([^\s「」\"“”:：、。]{2,20})[」\"”]?(?:\s|:|：|とは)", body)
+            body = _RE_ITEM_MARKER.sub("", body)
+            m = _RE_LEADING_TERM.match(body)
             if m:
                 term = m.group(1)
                 if term not in by_term:
@@ -416,12 +457,11 @@ def check_term_undefined(context: _Context, rule: Rule, block: LanguageBlock) ->
     definitions = _definitions(context, block.requires, block.inside)
     if context.language == "en" and len(definitions) < MIN_DEFINITIONS_FOR_TERMS:
         return []
-    if block.not_inside and any(_any(block.not_inside, piece.text, context.language) for _, piece in context.pieces):
+    if block.not_inside and context.found_anywhere(block.not_inside):
         return []  # the contract says its terms are defined elsewhere (a cover page, an order form)
     defined = {d.term for d in definitions}
     parties = _party_words(document)
     title = unicodedata.normalize("NFKC", document.title or "")
-    uses: dict[str, list[Place]] = {}
     skipped: dict[str, bool] = {}  # a term's verdict does not change between its uses
 
     def skip(term: str) -> bool:
@@ -431,18 +471,29 @@ def check_term_undefined(context: _Context, rule: Rule, block: LanguageBlock) ->
             return True
         return any(term.startswith(d) and len(d) >= 2 for d in defined)  # 本製品等, 本研究成果: built on a defined term
 
+    first_use: dict[str, tuple[_Unit, object]] = {}
+    count: dict[str, int] = {}
+    repeated = 0
     for unit, m in context.matches(block.regex, [u for u in context.units if u.clause.kind not in ("signature",)]):
-        term = (m.groupdict().get("term") or m.group(0)).strip()
+        named = m.groupdict().get("term")
+        term = (named or m.group(0)).strip()
         if term not in skipped:
             skipped[term] = skip(term)
         if skipped[term]:
             continue
-        start, end = context.original_span(unit, m.start("term") if m.groupdict().get("term") else m.start(), m.end("term") if m.groupdict().get("term") else m.end())
-        uses.setdefault(term, []).append(Place(start, end, term))
-    repeated = [found for found in uses.values() if len(found) >= MIN_USES_UNDEFINED]
-    if len(repeated) > MAX_UNDEFINED_TERMS:
-        return []
-    return sorted((found[0] for found in repeated), key=lambda p: p.start)
+        first_use.setdefault(term, (unit, m))
+        count[term] = count.get(term, 0) + 1
+        if count[term] == MIN_USES_UNDEFINED:
+            repeated += 1
+            if repeated > MAX_UNDEFINED_TERMS:
+                return []  # capitals used for more than defined terms: every candidate would be noise
+    places = []
+    for term, (unit, m) in first_use.items():
+        if count[term] >= MIN_USES_UNDEFINED:
+            group = "term" if m.groupdict().get("term") else 0
+            start, end = context.original_span(unit, m.start(group), m.end(group))
+            places.append(Place(start, end, term))
+    return sorted(places, key=lambda p: p.start)
 
 
 def check_term_defined_twice(context: _Context, rule: Rule, block: LanguageBlock) -> list[Place]:
@@ -491,13 +542,13 @@ def _number_place(text: str, clause: Clause, detail: str) -> Place:
 
 
 def _definition_core(text: str, term: str) -> str:
-    return re.sub(r"[\s「」\"“”。.,、()]", "", text.replace(term, ""))
+    return _RE_DEFINITION_NOISE.sub("", text.replace(term, ""))
 
 
 def check_term_unused(context: _Context, rule: Rule, block: LanguageBlock) -> list[Place]:
     """A term defined and then never used."""
     document = context.document
-    if block.not_inside and any(_any(block.not_inside, piece.text, context.language) for _, piece in context.pieces):
+    if block.not_inside and context.found_anywhere(block.not_inside):
         return []  # completed by another document (a cover page) that may use the terms
     parties = _party_words(document)
     places = []
@@ -598,7 +649,7 @@ def check_placeholder(context: _Context, rule: Rule, block: LanguageBlock) -> li
 def check_title_only(context: _Context, rule: Rule, block: LanguageBlock) -> list[Place]:
     """A clause that is only its title (第5条（秘密保持）and nothing after it), or says 略 / omitted."""
     places = []
-    for clause in context.document.all_clauses():
+    for clause in context.all_clauses:
         if clause.kind != "clause" or clause.children or not clause.number:
             continue
         body = unicodedata.normalize("NFKC", clause.text).strip()
@@ -623,7 +674,7 @@ def check_numbering(context: _Context, rule: Rule, block: LanguageBlock) -> list
     places = []
     top = [c for c in context.document.clauses if c.kind == "clause" and c.number]
     groups: list[list[Clause]] = [top]
-    for clause in context.document.all_clauses():
+    for clause in context.all_clauses:
         if clause.children:
             groups.append([c for c in clause.children if c.number])
     for siblings in groups:
