@@ -30,8 +30,19 @@ MIN_DEFINITIONS_FOR_TERMS = 3  # a document that barely defines terms has no con
 # reasons than defined terms, and every candidate would be noise (EDGAR filings: up to 140).
 MAX_UNDEFINED_TERMS = 6
 MIN_USES_UNDEFINED = 2
+SCHEDULE_HEAD_CHARS = 100
+ALIAS_NAME_CHARS, ALIAS_NAME_WORDS = 60, 3  # what an alias in brackets names: the words before it
+DRAWN_LINE_CHARS = 20  # underscores filling a line by themselves: a drawn rule
+TITLE_RUN_IS_CONTENTS = 3  # headings without text in a row: a table of contents
+FOLLOWING_CHARS = 80  # how far after a reference a rule's `unless` looks (the instrument it names)
+PRECEDING_CHARS = 40  # how far before an amount, a party word or a clause number `unless` looks
 UNFINISHED_RULES = frozenset({"placeholder-left", "clause-title-only"})  # findings that make W108
 # Clause numbers, headings and definition items are read hundreds of times per document.
+_RE_WORDS = re.compile(r"[^\W_]+")
+_RE_TITLE_WORD = re.compile(r"\s*[-–—:.]?\s*(?!(?:To|Of|Hereto|Attached|Sets|Shall|Is|Are)\b)[A-Z][A-Za-z]")
+_RE_ITEM_FOLLOWS = re.compile(r"\s*(?:\([a-z0-9]{1,3}\)|[a-z0-9]\)|[①-⑳])")
+_RE_WRITTEN_NUMBER = re.compile(r"(?<![\w.§])(\d+(?:\.\d+)+)\.?\s+[A-Z(]")
+_RE_REFERENCE_WORD_BEFORE = re.compile(r"(?:Sections?|Articles?|Clauses?|and|or|to|through|in|of)\s*$", re.IGNORECASE)
 _RE_JA_ARTICLE = re.compile(r"第\s*([0-9一二三四五六七八九十百〇]+)\s*条")
 _RE_EN_ARTICLE = re.compile(r"^(?:Article|ARTICLE|Section|SECTION|Clause|CLAUSE)?\s*(\d+)(?:\.|$|\s)")
 _RE_ROMAN_ARTICLE = re.compile(r"^(?:Article|ARTICLE)\s+([IVXLC]+)\b")
@@ -81,10 +92,12 @@ class _Context:
         self._unit_position = {id(unit): position for position, unit in enumerate(self.units)}
         self._pattern_matches: dict[str, list[list]] = {}
         self._found_anywhere: dict[str, bool] = {}
+        self._written_numbers: set[str] | None = None
         self.all_clauses = list(document.all_clauses())
         self._definitions: dict[tuple, list[_Defined]] = {}
         self.articles: dict[int, Clause] = {}
         self.paths: set[tuple[int, ...]] = set()
+        self.clause_at_path: dict[tuple[int, ...], Clause] = {}
         self.article_starts: list[tuple[int, int]] = []  # (offset, article number), in order
         for clause in document.clauses:
             if clause.kind != "clause" or not clause.number:
@@ -98,6 +111,7 @@ class _Context:
 
     def _index_children(self, clause: Clause, path: tuple[int, ...]) -> None:
         self.paths.add(path)
+        self.clause_at_path.setdefault(path, clause)
         for child in clause.children:
             value = last_component(child.number or "")
             if value is None:
@@ -251,9 +265,14 @@ def check_reference(context: _Context, rule: Rule, block: LanguageBlock) -> list
     """A reference to an article, paragraph or item (第15条, 前条第3項, Section 5.2(c)) that no clause carries."""
     if len(context.articles) < MIN_ARTICLES_FOR_REFERENCES:
         return []
+    if block.not_inside and context.found_anywhere(block.not_inside):
+        return []  # an amendment: its references are to the clauses of the agreement it amends
     places = []
     for unit, m in context.matches(block.regex):
         groups = m.groupdict()
+        # "Section 4.04 and elsewhere in the OP Agreement": a clause of another instrument.
+        if block.unless and _any(block.unless, unit.norm.text[m.end():m.end() + FOLLOWING_CHARS], context.language):
+            continue
         start, end = context.original_span(unit, m.start(), m.end())
         here = context.article_at(start)
         if groups.get("prev"):
@@ -266,9 +285,33 @@ def check_reference(context: _Context, rule: Rule, block: LanguageBlock) -> list
             continue
         paragraph = _to_int(groups.get("paragraph"))
         item = _to_int(groups.get("item"))
-        if not _reference_exists(context, article, paragraph, item):
+        if not _reference_exists(context, article, paragraph, item) and not _numbered_in_text(context, article, paragraph, item):
             places.append(Place(start, end, context.document.text[start:end]))
     return places
+
+
+def _numbered_in_text(context: _Context, article: int, paragraph: int | None, item: int | None) -> bool:
+    """The target is there but the clause tree missed it: "...("Term"). 10.2 Either Party may"
+    written inside the paragraph before, or the items (a)-(h) run on inside their paragraph."""
+    if item is not None:
+        parent = context.clause_at_path.get((article, paragraph) if paragraph is not None else (article,))
+        if parent is None and paragraph is not None and _number_starts_a_sentence(context, f"{article}.{paragraph}"):
+            return True  # the paragraph is written inline; its items cannot be told apart
+        return parent is not None and f"({chr(ord('a') + item - 1)})" in parent.text
+    if paragraph is None:
+        return False
+    return _number_starts_a_sentence(context, f"{article}.{paragraph}")
+
+
+def _number_starts_a_sentence(context: _Context, number: str) -> bool:
+    """`number` written as the number of a clause (not of a reference) somewhere in the text."""
+    if context._written_numbers is None:
+        text = context.document.text
+        context._written_numbers = {
+            m.group(1) for m in _RE_WRITTEN_NUMBER.finditer(text)
+            if not _RE_REFERENCE_WORD_BEFORE.search(text, max(0, m.start() - 12), m.start())
+        }
+    return number in context._written_numbers
 
 
 def _reference_exists(context: _Context, article: int, paragraph: int | None, item: int | None) -> bool:
@@ -312,10 +355,12 @@ def check_schedule_reference(context: _Context, rule: Rule, block: LanguageBlock
             present.add(_schedule_key(clause.number))
     for doc_block in context.document.blocks:
         head = unicodedata.normalize("NFKC", doc_block.text).strip()
-        if len(head) <= 100:
-            for _, m in _matches_in(block.regex, head, context.language):
-                if m.start() == 0:
-                    present.add(_schedule_key(m.group(0)))
+        for _, m in _matches_in(block.regex, head[:SCHEDULE_HEAD_CHARS], context.language):
+            # A short block is the heading itself; a long one is the schedule when its name is
+            # followed by a title ("Exhibit A Revenue, Cost and Available Margin ..."), not by
+            # a sentence ("Exhibit A attached hereto sets out ...").
+            if m.start() == 0 and (len(head) <= SCHEDULE_HEAD_CHARS or _RE_TITLE_WORD.match(head, m.end())):
+                present.add(_schedule_key(m.group(0)))
     places = []
     for unit, m in context.matches(block.regex):
         key = _schedule_key(m.group(0))
@@ -366,13 +411,15 @@ class _Defined:
 
 
 _RE_PLAUSIBLE_TERM = re.compile(r"^(?=.*[^\W\d_])[^()（）\\:：<>\[\]{}\n\u00ad]+$")
+# A capture that ran past a broken quotation mark: "Repairer' or "ATR".
+_RE_BROKEN_TERM = re.compile(r"['’]\s|\s(?:or|and|of|the)$")
 
 
 def _definitions(context: _Context, patterns: tuple[str, ...], headings: tuple[str, ...]) -> list[_Defined]:
     """The plausible definitions, found once per document for each set of patterns (three checks read them)."""
     key = (patterns, headings)
     if key not in context._definitions:
-        context._definitions[key] = [d for d in _all_definitions(context, patterns, headings) if _RE_PLAUSIBLE_TERM.match(d.term)]
+        context._definitions[key] = [d for d in _all_definitions(context, patterns, headings) if _RE_PLAUSIBLE_TERM.match(d.term) and not _RE_BROKEN_TERM.search(d.term)]
     return context._definitions[key]
 
 
@@ -476,7 +523,7 @@ def check_term_undefined(context: _Context, rule: Rule, block: LanguageBlock) ->
     repeated = 0
     for unit, m in context.matches(block.regex, [u for u in context.units if u.clause.kind not in ("signature",)]):
         named = m.groupdict().get("term")
-        term = (named or m.group(0)).strip()
+        term = " ".join((named or m.group(0)).split())
         if term not in skipped:
             skipped[term] = skip(term)
         if skipped[term]:
@@ -510,7 +557,7 @@ def check_term_defined_twice(context: _Context, rule: Rule, block: LanguageBlock
     places = []
     # In the order the (kept) definitions come in the document.
     for term, found in sorted(((t, f) for t, f in by_term.items() if f), key=lambda item: item[1][0].start):
-        texts = {_definition_core(d.text, term) for d in found}
+        texts = {_definition_key(context.document.text, d, term) for d in found}
         if len(found) > 1 and len(texts) > 1:
             second = found[1]
             places.append(_term_place(context.document.text, second, term))
@@ -545,6 +592,17 @@ def _definition_core(text: str, term: str) -> str:
     return _RE_DEFINITION_NOISE.sub("", text.replace(term, ""))
 
 
+def _definition_key(document_text: str, definition: _Defined, term: str) -> str:
+    """What a definition says the term is. An alias in brackets (CCA Industries, Inc.
+    ("Company")) names what stands before it: the same company on the cover page, in the
+    preamble and in the signature block is one definition, however the sentences differ."""
+    if document_text.startswith("(", definition.start):
+        named = _RE_WORDS.findall(unicodedata.normalize("NFKC", document_text[max(0, definition.start - ALIAS_NAME_CHARS):definition.start]))
+        if named:
+            return "alias:" + " ".join(word.casefold() for word in named[-ALIAS_NAME_WORDS:])
+    return _definition_core(definition.text, term)
+
+
 def check_term_unused(context: _Context, rule: Rule, block: LanguageBlock) -> list[Place]:
     """A term defined and then never used."""
     document = context.document
@@ -560,29 +618,56 @@ def check_term_unused(context: _Context, rule: Rule, block: LanguageBlock) -> li
         seen.add(term)
         if block.unless and _any(block.unless, term, context.language, full=True):
             continue
-        if not any(_used(term, offset, piece, context, block) for offset, piece in context.pieces):
+        # As written first; an English term not found so is looked for more loosely (a regex
+        # compiled for the few terms that need it).
+        if any(_used(term, offset, piece, context, block) for offset, piece in context.pieces):
+            continue
+        occurrences = _occurrence_pattern(term) if context.language == "en" else None
+        if occurrences is None or not any(_used(term, offset, piece, context, block, occurrences) for offset, piece in context.pieces):
             places.append(_term_place(document.text, definition, term))
     return places
 
 
-def _used(term: str, offset: int, normalised: NormalisedText, context: _Context, block: LanguageBlock) -> bool:
+def _used(term: str, offset: int, normalised: NormalisedText, context: _Context, block: LanguageBlock, occurrences=None) -> bool:
     """Whether `term` occurs in this piece of the document (at `offset` of Document.text)
     anywhere but where it is defined (the first such use is enough).
 
     English terms are whole words (a plural counts: Deliverables for Deliverable)."""
     whole_words = context.language == "en"
     text = normalised.text
-    at = text.find(term)
-    while at >= 0:
-        end = at + len(term)
+    for at, end in _occurrences(term, text, occurrences):
         if whole_words:
             tail = text[end:end + 2]
             end += 2 if tail == "es" else 1 if tail[:1] == "s" else 0
         bounded = not whole_words or ((at == 0 or not text[at - 1].isalpha()) and (end >= len(text) or not text[end].isalpha()))
         if bounded and not _is_defining(at, offset + normalised.origin[at], term, text, context, block):
             return True
-        at = text.find(term, at + 1)
     return False
+
+
+def _occurrence_pattern(term: str):
+    """An English term as it may be written: across a line break or with one space for two
+    ("Qualified\nSubordinated Loans", "Commercial  License"), and in the singular when it is
+    defined in the plural ("any Major Japanese Competitor"); the first word, to test first."""
+    words = term.split()
+    if words and words[-1].endswith("s") and not words[-1].endswith("ss") and len(words[-1]) > 3:
+        words[-1] = words[-1][:-1]  # the plural's s (or es) is allowed again after the match
+    return (words[0] if words else term), re.compile(r"\s+".join(map(re.escape, words)) or re.escape(term))
+
+
+def _occurrences(term: str, text: str, occurrences):
+    """Spans of `term` in `text` (`occurrences`: its English pattern; None: as written)."""
+    if occurrences is None:
+        at = text.find(term)
+        while at >= 0:
+            yield at, at + len(term)
+            at = text.find(term, at + 1)
+        return
+    first_word, pattern = occurrences
+    if first_word not in text:
+        return
+    for m in pattern.finditer(text):
+        yield m.start(), m.end()
 
 
 def _is_defining(offset: int, original_offset: int, term: str, text: str, context: _Context, block: LanguageBlock) -> bool:
@@ -624,6 +709,9 @@ def check_party_name(context: _Context, rule: Rule, block: LanguageBlock) -> lis
         word = (m.groupdict().get("party") or m.group(0)).strip()
         if word in parties or word in defined or word in seen or _quoted_somewhere(word, document.text):
             continue
+        # "Service Recipient", "such Customer": part of a longer name, or an ordinary noun.
+        if block.unless and _any(block.unless, unit.norm.text[max(0, m.start() - PRECEDING_CHARS):m.start()], context.language):
+            continue
         seen.add(word)
         start, end = context.original_span(unit, m.start(), m.end())
         places.append(Place(start, end, word))
@@ -631,27 +719,57 @@ def check_party_name(context: _Context, rule: Rule, block: LanguageBlock) -> lis
 
 
 def _quoted_somewhere(word: str, text: str) -> bool:
-    return any(f"{left}{word}{right}" in text for left, right in (('"', '"'), ("“", "”"), ("「", "」")))
+    """Introduced as an alias: "Vendor", “Vendor”, 「丙」, or in brackets without quotes, (Developer )."""
+    if any(f"{left}{word}{right}" in text for left, right in (('"', '"'), ("“", "”"), ("「", "」"))):
+        return True
+    return re.search(rf"\(\s*{re.escape(word)}\s*\)", text) is not None
 
 
 def check_placeholder(context: _Context, rule: Rule, block: LanguageBlock) -> list[Place]:
     """A blank left in a template (○○, ●, ＿＿, [NAME], TBD, 令和〇年○月〇日)."""
     units = [u for u in context.units if u.clause.kind != "signature"]
+    form_start = _form_start(context, block)
     places = []
     for unit, m in context.matches(block.regex, units):
         start, end = context.original_span(unit, m.start(), m.end())
         if places and start < places[-1].end:
             continue
+        if start >= form_start:
+            continue  # blanks of a form attached to be filled in later ("[Form of Amendment]")
+        if block.unless and _any(block.unless, m.group(0), context.language, full=True):
+            continue  # a note of the filer, not a blank: [SIGNATURE PAGE FOLLOWS], [ILLEGIBLE]
+        if _drawn_line(unit.norm.text, m.start(), m.end()):
+            continue
         places.append(Place(start, end, context.document.text[start:end]))
     return sorted(places, key=lambda p: p.start)
 
 
+def _form_start(context: _Context, block: LanguageBlock) -> int:
+    """Where a form attached to the contract begins (its `not_inside` patterns), or the end."""
+    first = len(context.document.text)
+    if block.not_inside:
+        for unit, m in context.matches(block.not_inside):
+            first = min(first, context.original_span(unit, m.start(), m.end())[0])
+    return first
+
+
+def _drawn_line(text: str, start: int, end: int) -> bool:
+    """A whole line of underscores (a rule drawn under a title), not a blank in a sentence."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
+    return end - start >= DRAWN_LINE_CHARS and set(line) <= {"_", " "}
+
+
 def check_title_only(context: _Context, rule: Rule, block: LanguageBlock) -> list[Place]:
     """A clause that is only its title (第5条（秘密保持）and nothing after it), or says 略 / omitted."""
-    places = []
-    for clause in context.all_clauses:
-        if clause.kind != "clause" or clause.children or not clause.number:
+    candidates: list[tuple[int, Clause]] = []
+    numbered = [c for c in context.all_clauses if c.kind == "clause" and c.number]
+    for position, clause in enumerate(numbered):
+        if clause.children:
             continue
+        if clause.heading and block.unless and _any(block.unless, unicodedata.normalize("NFKC", clause.heading).strip(), context.language, full=True):
+            continue  # "3.6 Reserved.": deleted on purpose, the numbering kept
         body = unicodedata.normalize("NFKC", clause.text).strip()
         number = unicodedata.normalize("NFKC", clause.number)
         for piece in (number, clause.number, unicodedata.normalize("NFKC", clause.heading or "")):
@@ -664,6 +782,21 @@ def check_title_only(context: _Context, rule: Rule, block: LanguageBlock) -> lis
             if not body or not _any(block.regex, body, context.language, full=True):
                 continue
         elif body and not _any(block.regex, body, context.language, full=True):
+            continue
+        if not body and _RE_ITEM_FOLLOWS.match(context.document.text, clause.end):
+            continue  # "3. DEFAULT AND NOTICE." then "(a) In the event...": the text is in its items
+        candidates.append((position, clause))
+    places = []
+    for index, (position, clause) in enumerate(candidates):
+        # Three or more headings in a row with no text are a table of contents or a list of
+        # headings, not clauses left empty.
+        run = 1
+        while index - run >= 0 and candidates[index - run][0] == position - run:
+            run += 1
+        ahead = 1
+        while index + ahead < len(candidates) and candidates[index + ahead][0] == position + ahead:
+            ahead += 1
+        if run + ahead - 1 >= TITLE_RUN_IS_CONTENTS:
             continue
         places.append(Place(clause.start, clause.end, clause.number))
     return places
@@ -689,11 +822,38 @@ def check_numbering(context: _Context, rule: Rule, block: LanguageBlock) -> list
                 previous.pop("item", None)
             last = previous.get(kind, 1 if kind == "paragraph" and value > 1 else None)
             if last is not None and value == last and kind in previous:
-                places.append(_number_place(context.document.text, clause, f"{clause.number} ×2"))
-            elif last is not None and value > last + 1:
+                # A list that starts again at 1 or (a) is a new list (how notices are sent, then
+                # when they arrive); a number after "Section" at a line's end is a reference
+                # wrapped onto a new line, not a clause.
+                if value != 1 and not _after_reference_word(context, clause, block):
+                    places.append(_number_place(context.document.text, clause, f"{clause.number} ×2"))
+            elif last is not None and value > last + 1 and not _skipped_number_written(context, clause, siblings, last):
                 places.append(_number_place(context.document.text, clause, f"{clause.number} ← {last}"))
             previous[kind] = value
     return places
+
+
+def _after_reference_word(context: _Context, clause: Clause, block: LanguageBlock) -> bool:
+    before = context.document.text[max(0, clause.start - PRECEDING_CHARS):clause.start]
+    return bool(block.unless) and _any(block.unless, unicodedata.normalize("NFKC", before), context.language)
+
+
+def _skipped_number_written(context: _Context, clause: Clause, siblings: list[Clause], last: int) -> bool:
+    """The numbers between `last` and this clause's are in the text before it, only not at the
+    start of a line ("... by the Supply Contract. 4.6 The PG shall"): the tree missed them."""
+    number = unicodedata.normalize("NFKC", clause.number or "").strip()
+    m = re.search(r"(\d+)(\D*)$", number)
+    if not m:
+        return False
+    earlier = [c for c in siblings if c.start < clause.start]
+    start = earlier[-1].start if earlier else 0
+    between = unicodedata.normalize("NFKC", context.document.text[start:clause.start])
+    for missing in range(last + 1, int(m.group(1))):
+        written = re.escape(number[:m.start(1)] + str(missing))
+        # At a line's start or after a sentence's end, as a clause number is written.
+        if not re.search(rf"(?:(?<=\n)|(?<=\n\s)|(?<=[.;:]\s)|(?<=[.;:]\s\s)){written}(?!\d)\.?\s", between):
+            return False
+    return True
 
 
 def _sequence_value(clause: Clause, block: LanguageBlock, language: str, top_level: bool) -> tuple[str, int | None]:
@@ -714,6 +874,11 @@ def check_amount_mismatch(context: _Context, rule: Rule, block: LanguageBlock) -
         in_words = _words_value(words or "", context.language)
         in_digits = _digits_value(digits or "")
         if in_words is None or in_digits is None or in_words == in_digits:
+            continue
+        words_start = min(m.start(), m.start("words"))
+        # The number goes on before the words ("cero point five percent (0.5%)", "three (3)
+        # million dollars"): the words are only its end.
+        if block.unless and _any(block.unless, unit.norm.text[max(0, words_start - PRECEDING_CHARS):words_start], context.language):
             continue
         # The words may sit in a lookbehind (the pattern starts at the "("): quote from them.
         start, end = context.original_span(unit, min(m.start(), m.start("words")), m.end())
