@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+import regex
 from dataclasses import dataclass
 from datetime import date
 
@@ -38,9 +40,11 @@ FOLLOWING_CHARS = 80  # how far after a reference a rule's `unless` looks (the i
 PRECEDING_CHARS = 40  # how far before an amount, a party word or a clause number `unless` looks
 UNFINISHED_RULES = frozenset({"placeholder-left", "clause-title-only"})  # findings that make W108
 # Clause numbers, headings and definition items are read hundreds of times per document.
+_RE_LEADING_CAPS_WORD = re.compile(r"^[A-Z]{2,}\b")
 _RE_WORDS = re.compile(r"[^\W_]+")
 _RE_TITLE_WORD = re.compile(r"\s*[-–—:.]?\s*(?!(?:To|Of|Hereto|Attached|Sets|Shall|Is|Are)\b)[A-Z][A-Za-z]")
 _RE_ITEM_FOLLOWS = re.compile(r"\s*(?:\([a-z0-9]{1,3}\)|[a-z0-9]\)|[①-⑳])")
+_RE_WRITTEN_ARTICLE = re.compile(r"(?m)^[ \t]*(\d{1,3})\.[ \t]+[A-Z]{2}")  # "7.       SPONSORSHIP FEES"
 _RE_WRITTEN_NUMBER = re.compile(r"(?<![\w.§])(\d+(?:\.\d+)+)\.?\s+[A-Z(]")
 _RE_REFERENCE_WORD_BEFORE = re.compile(r"(?:Sections?|Articles?|Clauses?|and|or|to|through|in|of)\s*$", re.IGNORECASE)
 _RE_JA_ARTICLE = re.compile(r"第\s*([0-9一二三四五六七八九十百〇]+)\s*条")
@@ -293,14 +297,15 @@ def check_reference(context: _Context, rule: Rule, block: LanguageBlock) -> list
 def _numbered_in_text(context: _Context, article: int, paragraph: int | None, item: int | None) -> bool:
     """The target is there but the clause tree missed it: "...("Term"). 10.2 Either Party may"
     written inside the paragraph before, or the items (a)-(h) run on inside their paragraph."""
+    target = f"{article}.{paragraph}" if paragraph is not None else str(article)
     if item is not None:
         parent = context.clause_at_path.get((article, paragraph) if paragraph is not None else (article,))
-        if parent is None and paragraph is not None and _number_starts_a_sentence(context, f"{article}.{paragraph}"):
-            return True  # the paragraph is written inline; its items cannot be told apart
-        return parent is not None and f"({chr(ord('a') + item - 1)})" in parent.text
-    if paragraph is None:
-        return False
-    return _number_starts_a_sentence(context, f"{article}.{paragraph}")
+        if parent is None:
+            # Written where the tree does not show it: its items cannot be told apart.
+            return _number_starts_a_sentence(context, target)
+        letter = chr(ord("a") + item - 1)
+        return f"({letter})" in parent.text or re.search(rf"(?m)^\s*{letter}\)", parent.text) is not None
+    return _number_starts_a_sentence(context, target)
 
 
 def _number_starts_a_sentence(context: _Context, number: str) -> bool:
@@ -310,7 +315,7 @@ def _number_starts_a_sentence(context: _Context, number: str) -> bool:
         context._written_numbers = {
             m.group(1) for m in _RE_WRITTEN_NUMBER.finditer(text)
             if not _RE_REFERENCE_WORD_BEFORE.search(text, max(0, m.start() - 12), m.start())
-        }
+        } | {m.group(1) for m in _RE_WRITTEN_ARTICLE.finditer(text)}
     return number in context._written_numbers
 
 
@@ -355,6 +360,7 @@ def check_schedule_reference(context: _Context, rule: Rule, block: LanguageBlock
             present.add(_schedule_key(clause.number))
     for doc_block in context.document.blocks:
         head = unicodedata.normalize("NFKC", doc_block.text).strip()
+        head = _RE_LEADING_CAPS_WORD.sub(lambda m: m.group(0).capitalize(), head, count=1)  # EXHIBIT D → Exhibit D
         for _, m in _matches_in(block.regex, head[:SCHEDULE_HEAD_CHARS], context.language):
             # A short block is the heading itself; a long one is the schedule when its name is
             # followed by a title ("Exhibit A Revenue, Cost and Available Margin ..."), not by
@@ -851,7 +857,7 @@ def _skipped_number_written(context: _Context, clause: Clause, siblings: list[Cl
     for missing in range(last + 1, int(m.group(1))):
         written = re.escape(number[:m.start(1)] + str(missing))
         # At a line's start or after a sentence's end, as a clause number is written.
-        if not re.search(rf"(?:(?<=\n)|(?<=\n\s)|(?<=[.;:]\s)|(?<=[.;:]\s\s)){written}(?!\d)\.?\s", between):
+        if not regex.search(rf"(?<=(?:^|\n|[.;:])[ \t]*){written}(?!\d)\.?(?:\s|[\"“(])", between):
             return False
     return True
 
