@@ -43,8 +43,9 @@ UNFINISHED_RULES = frozenset({"placeholder-left", "clause-title-only"})  # findi
 _RE_LEADING_CAPS_WORD = re.compile(r"^[A-Z]{2,}\b")
 _RE_WORDS = re.compile(r"[^\W_]+")
 _RE_TITLE_WORD = re.compile(r"\s*[-–—:.]?\s*(?!(?:To|Of|Hereto|Attached|Sets|Shall|Is|Are)\b)[A-Z][A-Za-z]")
+_RE_PERCENT_AFTER_NUMBER = re.compile(r"\s*%")
 _RE_ITEM_FOLLOWS = re.compile(r"\s*(?:\([a-z0-9]{1,3}\)|[a-z0-9]\)|[①-⑳])")
-_RE_WRITTEN_ARTICLE = re.compile(r"(?m)^[ \t]*(\d{1,3})\.[ \t]+[A-Z]{2}")  # "7.       SPONSORSHIP FEES"
+_RE_WRITTEN_ARTICLE = re.compile(r"(?m)^[ \t]*(\d{1,3})\.\s+[A-Z]{2}")  # "7.       SPONSORSHIP FEES"
 _RE_WRITTEN_NUMBER = re.compile(r"(?<![\w.§])(\d+(?:\.\d+)+)\.?\s+[A-Z(]")
 _RE_REFERENCE_WORD_BEFORE = re.compile(r"(?:Sections?|Articles?|Clauses?|and|or|to|through|in|of)\s*$", re.IGNORECASE)
 _RE_JA_ARTICLE = re.compile(r"第\s*([0-9一二三四五六七八九十百〇]+)\s*条")
@@ -56,6 +57,8 @@ _RE_DOTTED_PARAGRAPH = re.compile(r"\d+\.(\d+)\.?$")
 _RE_KANJI_ITEM = re.compile(r"(?:^|条)([一二三四五六七八九十]+)$")
 _RE_ONE_LETTER = re.compile(r"[a-z]")
 _RE_HEADING_NOISE = re.compile(r"[\s（）()「」・、,]")
+# "Branching Unit (BU): Equipment that ...": an English item's term may have several words.
+_RE_LEADING_EN_TERM = re.compile(r"^[\"“]?([A-Z][\w-]*(?: [A-Za-z][\w-]*){1,5})[\"”]?\s*(?:\([^()\n]{1,12}\)\s*)?:")
 _RE_ITEM_MARKER = re.compile(r"^(?:[0-9]+[.)]?\s|\([0-9a-z]+\)|[一二三四五六七八九十]+\s)\s*")
 _RE_LEADING_TERM = re.compile(r"^[「\"“]?([^\s「」\"“”:：、。]{2,20})[」\"”]?(?:\s|:|：|とは)")
 _RE_DEFINITION_NOISE = re.compile(r"[\s「」\"“”。.,、()]")
@@ -372,6 +375,9 @@ def check_schedule_reference(context: _Context, rule: Rule, block: LanguageBlock
         key = _schedule_key(m.group(0))
         if key in present:
             continue
+        # "Exhibit D of the Manufacturing and Distribution Agreement": another instrument's.
+        if block.unless and _any(block.unless, unit.norm.text[m.end():m.end() + FOLLOWING_CHARS], context.language):
+            continue
         start, end = context.original_span(unit, m.start(), m.end())
         # The heading of the schedule itself is not a reference to it.
         line_start = context.document.text.rfind("\n", 0, start) + 1
@@ -459,7 +465,7 @@ def _all_definitions(context: _Context, patterns: tuple[str, ...], headings: tup
                 continue
             body = unicodedata.normalize("NFKC", child.text).strip()
             body = _RE_ITEM_MARKER.sub("", body)
-            m = _RE_LEADING_TERM.match(body)
+            m = (context.language == "en" and _RE_LEADING_EN_TERM.match(body)) or _RE_LEADING_TERM.match(body)
             if m:
                 term = m.group(1)
                 if term not in by_term:
@@ -655,10 +661,13 @@ def _occurrence_pattern(term: str):
     """An English term as it may be written: across a line break or with one space for two
     ("Qualified\nSubordinated Loans", "Commercial  License"), and in the singular when it is
     defined in the plural ("any Major Japanese Competitor"); the first word, to test first."""
-    words = term.split()
-    if words and words[-1].endswith("s") and not words[-1].endswith("ss") and len(words[-1]) > 3:
-        words[-1] = words[-1][:-1]  # the plural's s (or es) is allowed again after the match
-    return (words[0] if words else term), re.compile(r"\s+".join(map(re.escape, words)) or re.escape(term))
+    words = [re.escape(word) for word in term.split()]
+    last = term.split()[-1] if term.split() else ""
+    if last.endswith("ies") and len(last) > 4:
+        words[-1] = re.escape(last[:-3]) + "(?:y|ies)"  # Parties → Party
+    elif last.endswith("s") and not last.endswith("ss") and len(last) > 3:
+        words[-1] = re.escape(last[:-1])  # the plural's s (or es) is allowed again after the match
+    return (term.split()[0] if term.split() else term), re.compile(r"\s+".join(words) or re.escape(term))
 
 
 def _occurrences(term: str, text: str, occurrences):
@@ -742,8 +751,8 @@ def check_placeholder(context: _Context, rule: Rule, block: LanguageBlock) -> li
             continue
         if start >= form_start:
             continue  # blanks of a form attached to be filled in later ("[Form of Amendment]")
-        if block.unless and _any(block.unless, m.group(0), context.language, full=True):
-            continue  # a note of the filer, not a blank: [SIGNATURE PAGE FOLLOWS], [ILLEGIBLE]
+        if block.unless and _any(block.unless, unit.norm.text[max(0, m.start() - PRECEDING_CHARS):m.end()], context.language):
+            continue  # a note of the filer ([SIGNATURE PAGE FOLLOWS]), a signature field (By ____)
         if _drawn_line(unit.norm.text, m.start(), m.end()):
             continue
         places.append(Place(start, end, context.document.text[start:end]))
@@ -789,7 +798,7 @@ def check_title_only(context: _Context, rule: Rule, block: LanguageBlock) -> lis
                 continue
         elif body and not _any(block.regex, body, context.language, full=True):
             continue
-        if not body and _RE_ITEM_FOLLOWS.match(context.document.text, clause.end):
+        if not body and (_RE_ITEM_FOLLOWS.match(context.document.text, clause.end) or re.match(rf"\s*{re.escape(clause.number.strip().rstrip('.'))}\.\d", context.document.text[clause.end:clause.end + 40])):
             continue  # "3. DEFAULT AND NOTICE." then "(a) In the event...": the text is in its items
         candidates.append((position, clause))
     places = []
@@ -821,6 +830,8 @@ def check_numbering(context: _Context, rule: Rule, block: LanguageBlock) -> list
         previous: dict[str, int] = {}
         for clause in siblings:
             kind, value = _sequence_value(clause, block, context.language, top_level=siblings is top)
+            if value is not None and _RE_PERCENT_AFTER_NUMBER.match(context.document.text, clause.start + len(clause.number or "")):
+                kind, value = "", None  # "6.5   %" in a table of rates: a figure, not a clause
             if value is None:
                 previous.clear()
                 continue
@@ -857,7 +868,7 @@ def _skipped_number_written(context: _Context, clause: Clause, siblings: list[Cl
     for missing in range(last + 1, int(m.group(1))):
         written = re.escape(number[:m.start(1)] + str(missing))
         # At a line's start or after a sentence's end, as a clause number is written.
-        if not regex.search(rf"(?<=(?:^|\n|[.;:])[ \t]*){written}(?!\d)\.?(?:\s|[\"“(])", between):
+        if not regex.search(rf"(?<=(?:^|\n|[.;:])[ \t]*){written}(?!\d)\.?(?:\s|[\"“(])|(?<=\s){written}\.\s+[A-Z]", between):
             return False
     return True
 
