@@ -667,6 +667,10 @@ def _occurrence_pattern(term: str):
         words[-1] = re.escape(last[:-3]) + "(?:y|ies)"  # Parties → Party
     elif last.endswith("s") and not last.endswith("ss") and len(last) > 3:
         words[-1] = re.escape(last[:-1])  # the plural's s (or es) is allowed again after the match
+    # The words after the first in any case: ("the Defaulting party") is used as "the
+    # Defaulting Party"; the first as written (a lower-case "service agreement" is not the term).
+    if len(words) > 1:
+        words[1:] = ["(?i:" + word + ")" for word in words[1:]]
     return (term.split()[0] if term.split() else term), re.compile(r"\s+".join(words) or re.escape(term))
 
 
