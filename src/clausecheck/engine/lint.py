@@ -91,10 +91,12 @@ class _Unit:
 class _Context:
     """The document as the checks see it: normalised clauses and the clause-number index."""
 
-    def __init__(self, document: Document):
+    def __init__(self, document: Document, normalised: dict[int, NormalisedText] | None = None):
         self.document = document
         self.language = document.language
-        self.units = [_Unit(c, normalise(c.text)) for c in document.clauses if c.kind != "toc" and c.text.strip()]
+        # The rule engine has normalised the same clauses already; it hands them over (by id).
+        known = normalised or {}
+        self.units = [_Unit(c, known.get(id(c)) or normalise(c.text)) for c in document.clauses if c.kind != "toc" and c.text.strip()]
         self._pieces: list[tuple[int, NormalisedText]] | None = None
         self._unit_position = {id(unit): position for position, unit in enumerate(self.units)}
         self._pattern_matches: dict[str, list[list]] = {}
@@ -1020,11 +1022,13 @@ CHECKS = {
 # -- findings -------------------------------------------------------------------------------
 
 
-def lint_findings(document: Document, rules: list[Rule], language: str, first_id: int = 1) -> list[Finding]:
-    """One `lint` finding per rule that objects to anything, numbered from `first_id`."""
+def lint_findings(document: Document, rules: list[Rule], language: str, first_id: int = 1, normalised: dict[int, NormalisedText] | None = None) -> list[Finding]:
+    """One `lint` finding per rule that objects to anything, numbered from `first_id`.
+
+    `normalised`: the clauses' normalised texts by `id(clause)`, where the caller has them."""
     if not rules:
         return []
-    context = _Context(document)
+    context = _Context(document, normalised)
     drafts: list[tuple[int, int, Rule, list[Place]]] = []
     for rule in sorted(rules, key=lambda r: r.id):
         block = rule.languages.get(document.language)

@@ -217,7 +217,7 @@ class Engine:
             topics = combine_with_model(model, document, topics)
         findings = self._findings(document, outcomes, topics, contract_type, perspective, memo_language, options, unreadable)
         lint_rules = [r for r in self.pack.active() if r.kind == "lint" and (options.only_rules is None or r.id in options.only_rules)]
-        findings += lint_findings(document, lint_rules, memo_language, first_id=len(findings) + 1)
+        findings += lint_findings(document, lint_rules, memo_language, first_id=len(findings) + 1, normalised={id(unit.clause): unit.norm for unit in units})
         warnings.extend(unfinished_warnings(findings, memo_language))
         findings = [replace(f, references=localise_all(f.references, memo_language, self.pack.reference_forms)) for f in findings]
         one_sidedness: dict[str, dict[str, int]] = {}
