@@ -310,6 +310,9 @@ class Finding:
     explanation: dict = field(default_factory=dict)
     changes: tuple[str, ...] = ()  # ids of the tracked changes its evidence overlaps
     suggestion: str = ""  # fairer wording for the evidence sentence, placeholders filled
+    # In a neutral review or for a point in the reader's favour: the rule's advice to the side
+    # the clause goes against, {"party", "recommendation", "question"} (engine/perspective.py).
+    advice: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         out = {
@@ -329,6 +332,8 @@ class Finding:
         }
         if self.explanation:
             out["explanation"] = self.explanation
+        if self.advice:
+            out["advice"] = self.advice
         return out
 
 

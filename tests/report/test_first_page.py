@@ -2,7 +2,10 @@
 summary on the first printed A4 page, and a checklist that a long clause label cannot squeeze.
 
 The memo is printed to PDF by headless Chromium (`Page.printToPDF`, A4 from the memo's own
-@page rule) and the first page's text is read back with pdfplumber.
+@page rule) and the first page's text is read back with pdfplumber. With
+CLAUSECHECK_SCREENSHOTS=FOLDER each memo checked here is also saved as it looks at 1,280 px
+(`memo-<name>.png`) and as its first printed page (`memo-<name>-print-page1.png`): the
+screenshots of docs/screenshots/ come from this run.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import base64
 import dataclasses
 import io
 import json
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -52,11 +56,19 @@ def _open(browser: DevToolsPipe, html: Path, width: int = 1280) -> str:
     return session
 
 
-def first_page_text(browser: DevToolsPipe, html: Path) -> tuple[str, int]:
-    """The text of the first printed page, and the number of pages."""
+SCREENSHOTS = os.environ.get("CLAUSECHECK_SCREENSHOTS")
+
+
+def first_page_text(browser: DevToolsPipe, html: Path, screenshot_name: str | None = None) -> tuple[str, int]:
+    """The text of the first printed page, and the number of pages (and the screenshots, when asked)."""
     session = _open(browser, html)
+    if SCREENSHOTS and screenshot_name:
+        shot = browser.send("Page.captureScreenshot", {"format": "png"}, session=session)["data"]
+        Path(SCREENSHOTS, f"memo-{screenshot_name}.png").write_bytes(base64.b64decode(shot))
     data = browser.send("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True}, session=session)["data"]
     with pdfplumber.open(io.BytesIO(base64.b64decode(data))) as pdf:
+        if SCREENSHOTS and screenshot_name:
+            pdf.pages[0].to_image(resolution=90).save(Path(SCREENSHOTS, f"memo-{screenshot_name}-print-page1.png"))
         return (pdf.pages[0].extract_text() or ""), len(pdf.pages)
 
 
@@ -79,10 +91,10 @@ def _squashed(text: str) -> str:
     return re.sub(r"[\s\d:：・･‧]", "", unicodedata.normalize("NFKC", text))
 
 
-def _assert_first_page(report, browser, tmp_path: Path) -> None:
+def _assert_first_page(report, browser, tmp_path: Path, name: str) -> None:
     html = tmp_path / "memo.html"
     html.write_text(render_html(report, review_date="2026-12-01"), encoding="utf-8")
-    text, pages = first_page_text(browser, html)
+    text, pages = first_page_text(browser, html, name)
     page = _squashed(text)
     strings = STRINGS[report.memo_language]
     for part in verdict_of(report, strings).text.split(strings["verdict_joiner"]):
@@ -99,7 +111,7 @@ def _assert_first_page(report, browser, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
 def test_sample_memo_shows_verdict_checklist_and_one_sidedness_on_the_first_printed_page(path, browser, tmp_path):
-    _assert_first_page(check_file(path, Settings()), browser, tmp_path)
+    _assert_first_page(check_file(path, Settings()), browser, tmp_path, path.stem)
 
 
 @pytest.mark.corpus
@@ -108,7 +120,7 @@ def test_corpus_memo_shows_verdict_checklist_and_one_sidedness_on_the_first_prin
     path = CORPUS.joinpath(*name.split("/"))
     if not path.exists():
         pytest.skip(f"shared corpus not available: {path}")
-    _assert_first_page(check_file(path, Settings()), browser, tmp_path)
+    _assert_first_page(check_file(path, Settings()), browser, tmp_path, path.stem)
 
 
 def _with_long_clause_number(report):

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+import regex
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,7 +32,36 @@ MIN_DEFINITIONS_FOR_TERMS = 3  # a document that barely defines terms has no con
 # reasons than defined terms, and every candidate would be noise (EDGAR filings: up to 140).
 MAX_UNDEFINED_TERMS = 6
 MIN_USES_UNDEFINED = 2
+SCHEDULE_HEAD_CHARS = 100
+ALIAS_NAME_CHARS, ALIAS_NAME_WORDS = 60, 3  # what an alias in brackets names: the words before it
+DRAWN_LINE_CHARS = 20  # underscores filling a line by themselves: a drawn rule
+TITLE_RUN_IS_CONTENTS = 3  # headings without text in a row: a table of contents
+FOLLOWING_CHARS = 80  # how far after a reference a rule's `unless` looks (the instrument it names)
+PRECEDING_CHARS = 40  # how far before an amount, a party word or a clause number `unless` looks
 UNFINISHED_RULES = frozenset({"placeholder-left", "clause-title-only"})  # findings that make W108
+# Clause numbers, headings and definition items are read hundreds of times per document.
+_RE_LEADING_CAPS_WORD = re.compile(r"^[A-Z]{2,}\b")
+_RE_WORDS = re.compile(r"[^\W_]+")
+_RE_TITLE_WORD = re.compile(r"\s*[-–—:.]?\s*(?!(?:To|Of|Hereto|Attached|Sets|Shall|Is|Are)\b)[A-Z][A-Za-z]")
+_RE_PERCENT_AFTER_NUMBER = re.compile(r"\s*%")
+_RE_ITEM_FOLLOWS = re.compile(r"\s*(?:\([a-z0-9]{1,3}\)|[a-z0-9]\)|[①-⑳])")
+_RE_WRITTEN_ARTICLE = re.compile(r"(?m)^[ \t]*(\d{1,3})\.\s+[A-Z]{2}")  # "7.       SPONSORSHIP FEES"
+_RE_WRITTEN_NUMBER = re.compile(r"(?<![\w.§])(\d+(?:\.\d+)+)\.?\s+[A-Z(]")
+_RE_REFERENCE_WORD_BEFORE = re.compile(r"(?:Sections?|Articles?|Clauses?|and|or|to|through|in|of)\s*$", re.IGNORECASE)
+_RE_JA_ARTICLE = re.compile(r"第\s*([0-9一二三四五六七八九十百〇]+)\s*条")
+_RE_EN_ARTICLE = re.compile(r"^(?:Article|ARTICLE|Section|SECTION|Clause|CLAUSE)?\s*(\d+)(?:\.|$|\s)")
+_RE_ROMAN_ARTICLE = re.compile(r"^(?:Article|ARTICLE)\s+([IVXLC]+)\b")
+_RE_PARAGRAPH_KOU = re.compile(r"(\d+)項$")
+_RE_ITEM_IN_BRACKETS = re.compile(r"\((\d+)\)$|\(([a-z])\)$|\(([ivx]{2,5})\)$")
+_RE_DOTTED_PARAGRAPH = re.compile(r"\d+\.(\d+)\.?$")
+_RE_KANJI_ITEM = re.compile(r"(?:^|条)([一二三四五六七八九十]+)$")
+_RE_ONE_LETTER = re.compile(r"[a-z]")
+_RE_HEADING_NOISE = re.compile(r"[\s（）()「」・、,]")
+# "Branching Unit (BU): Equipment that ...": an English item's term may have several words.
+_RE_LEADING_EN_TERM = re.compile(r"^[\"“]?([A-Z][\w-]*(?: [A-Za-z][\w-]*){1,5})[\"”]?\s*(?:\([^()\n]{1,12}\)\s*)?:")
+_RE_ITEM_MARKER = re.compile(r"^(?:[0-9]+[.)]?\s|\([0-9a-z]+\)|[一二三四五六七八九十]+\s)\s*")
+_RE_LEADING_TERM = re.compile(r"^[「\"“]?([^\s「」\"“”:：、。]{2,20})[」\"”]?(?:\s|:|：|とは)")
+_RE_DEFINITION_NOISE = re.compile(r"[\s「」\"“”。.,、()]")
 _SENTENCE_END = re.compile(r"[。．.!?！？;；]\s|[。！？]|\n")
 _JA_UNITS_BIG = (("億", 10**8), ("万", 10**4))
 _EN_NUMBER_WORDS = {
@@ -60,12 +91,22 @@ class _Unit:
 class _Context:
     """The document as the checks see it: normalised clauses and the clause-number index."""
 
-    def __init__(self, document: Document):
+    def __init__(self, document: Document, normalised: dict[int, NormalisedText] | None = None):
         self.document = document
         self.language = document.language
-        self.units = [_Unit(c, normalise(c.text)) for c in document.clauses if c.kind != "toc" and c.text.strip()]
+        # The rule engine has normalised the same clauses already; it hands them over (by id).
+        known = normalised or {}
+        self.units = [_Unit(c, known.get(id(c)) or normalise(c.text)) for c in document.clauses if c.kind != "toc" and c.text.strip()]
+        self._pieces: list[tuple[int, NormalisedText]] | None = None
+        self._unit_position = {id(unit): position for position, unit in enumerate(self.units)}
+        self._pattern_matches: dict[str, list[list]] = {}
+        self._found_anywhere: dict[str, bool] = {}
+        self._written_numbers: set[str] | None = None
+        self.all_clauses = list(document.all_clauses())
+        self._definitions: dict[tuple, list[_Defined]] = {}
         self.articles: dict[int, Clause] = {}
         self.paths: set[tuple[int, ...]] = set()
+        self.clause_at_path: dict[tuple[int, ...], Clause] = {}
         self.article_starts: list[tuple[int, int]] = []  # (offset, article number), in order
         for clause in document.clauses:
             if clause.kind != "clause" or not clause.number:
@@ -79,6 +120,7 @@ class _Context:
 
     def _index_children(self, clause: Clause, path: tuple[int, ...]) -> None:
         self.paths.add(path)
+        self.clause_at_path.setdefault(path, clause)
         for child in clause.children:
             value = last_component(child.number or "")
             if value is None:
@@ -99,16 +141,78 @@ class _Context:
                 break
         return current
 
+    @property
+    def pieces(self) -> list[tuple[int, NormalisedText]]:
+        """The whole document, normalised, as (offset in Document.text, piece) in order.
+
+        The clauses cover the document; where each clause begins and ends at a line break,
+        normalising them one by one gives the same text as normalising the document at once
+        (nothing NFKC, the invisible-character filter or the confusable folding does reaches
+        across a line break), and the clauses are already normalised: only what lies between
+        them, and the tables of contents, are read again. Otherwise the document is
+        normalised whole."""
+        if self._pieces is not None:
+            return self._pieces
+        text = self.document.text
+
+        def at_line_break(offset: int) -> bool:
+            return offset <= 0 or offset >= len(text) or text[offset - 1] == "\n" or text[offset] == "\n"
+
+        by_start = {unit.clause.start: unit for unit in self.units}
+        pieces: list[tuple[int, NormalisedText]] = []
+        position = 0
+        for clause in self.document.clauses:
+            if clause.start < position or not at_line_break(clause.start) or not at_line_break(clause.end):
+                self._pieces = [(0, normalise(text))]
+                return self._pieces
+            if clause.start > position:
+                pieces.append((position, normalise(text[position:clause.start])))
+            unit = by_start.get(clause.start)
+            same = unit is not None and unit.clause is clause
+            pieces.append((clause.start, unit.norm if same else normalise(text[clause.start:clause.end])))
+            position = clause.end
+        if position < len(text):
+            pieces.append((position, normalise(text[position:])))
+        self._pieces = pieces
+        return pieces
+
     def matches(self, patterns: tuple[str, ...], units=None):
-        """(unit, match) for every match of `patterns` in the clauses, in document order."""
+        """(unit, match) for every match of `patterns` in the clauses, in document order.
+
+        (No literal pre-test here as in the rule engine: lint patterns start on a literal, which
+        the regex module finds faster than Python can test a clause for the words.)"""
         for unit in units if units is not None else self.units:
+            position = self._unit_position[id(unit)]
             for pattern in patterns:
+                for m in self._matches_of(pattern)[position]:
+                    yield unit, m
+
+    def _matches_of(self, pattern: str) -> list[list]:
+        """The matches of one pattern in each clause, found once: several checks share patterns."""
+        found = self._pattern_matches.get(pattern)
+        if found is None:
+            compiled = compile_regex(pattern, self.language)
+            found = []
+            for unit in self.units:
+                in_unit = []
                 try:
-                    for m in compile_regex(pattern, self.language).finditer(unit.norm.text, timeout=REGEX_TIMEOUT_SECONDS):
+                    for m in compiled.finditer(unit.norm.text, timeout=REGEX_TIMEOUT_SECONDS):
                         if m.end() > m.start():
-                            yield unit, m
+                            in_unit.append(m)
                 except TimeoutError:
-                    continue
+                    pass  # what was found before the time ran out still counts
+                found.append(in_unit)
+            self._pattern_matches[pattern] = found
+        return found
+
+    def found_anywhere(self, patterns: tuple[str, ...]) -> bool:
+        """Whether any of `patterns` occurs in the document (each pattern looked up once)."""
+        for pattern in patterns:
+            if pattern not in self._found_anywhere:
+                self._found_anywhere[pattern] = any(_any((pattern,), piece.text, self.language) for _, piece in self.pieces)
+            if self._found_anywhere[pattern]:
+                return True
+        return False
 
     def original_span(self, unit: _Unit, start: int, end: int) -> tuple[int, int]:
         orig_start, orig_end = unit.norm.to_original(start, end)
@@ -118,35 +222,35 @@ class _Context:
 def article_value(number: str) -> int | None:
     """第12条 / 第十二条 / 12 / 12. / Article 12 / Section XII → 12."""
     text = unicodedata.normalize("NFKC", number)
-    m = re.search(r"第\s*([0-9一二三四五六七八九十百〇]+)\s*条", text)
+    m = _RE_JA_ARTICLE.search(text)
     if m:
         return kanji_to_int(m.group(1))
-    m = re.match(r"^(?:Article|ARTICLE|Section|SECTION|Clause|CLAUSE)?\s*(\d+)(?:\.|$|\s)", text.strip())
+    m = _RE_EN_ARTICLE.match(text.strip())
     if m:
         return int(m.group(1))
-    m = re.match(r"^(?:Article|ARTICLE)\s+([IVXLC]+)\b", text.strip())
+    m = _RE_ROMAN_ARTICLE.match(text.strip())
     return roman_to_int(m.group(1)) if m else None
 
 
 def last_component(number: str) -> tuple[str, int] | None:
     """The last level of a clause number: ('paragraph', 2) for 第4条2項 or 5.2, ('item', 3) for ③ or (c)."""
     text = unicodedata.normalize("NFKC", number).strip()
-    m = re.search(r"(\d+)項$", text)
+    m = _RE_PARAGRAPH_KOU.search(text)
     if m:
         return "paragraph", int(m.group(1))
     if text and number.strip()[-1] in CIRCLED:
         return "item", CIRCLED.index(number.strip()[-1]) + 1
-    m = re.search(r"\((\d+)\)$|\(([a-z])\)$|\(([ivx]{2,5})\)$", text)
+    m = _RE_ITEM_IN_BRACKETS.search(text)
     if m:
         if m.group(1):
             return "item", int(m.group(1))
         if m.group(2):
             return "item", ord(m.group(2)) - ord("a") + 1
         return "subitem", roman_to_int(m.group(3)) or 0
-    m = re.search(r"\d+\.(\d+)\.?$", text)
+    m = _RE_DOTTED_PARAGRAPH.search(text)
     if m:
         return "paragraph", int(m.group(1))
-    m = re.search(r"(?:^|条)([一二三四五六七八九十]+)$", text)
+    m = _RE_KANJI_ITEM.search(text)
     if m:
         return "item", kanji_to_int(m.group(1)) or 0
     return None
@@ -158,7 +262,7 @@ def _to_int(text: str | None) -> int | None:
     text = unicodedata.normalize("NFKC", text).strip()
     if text in CIRCLED:
         return CIRCLED.index(text) + 1
-    if re.fullmatch(r"[a-z]", text):
+    if _RE_ONE_LETTER.fullmatch(text):
         return ord(text) - ord("a") + 1
     return kanji_to_int(text)
 
@@ -170,9 +274,14 @@ def check_reference(context: _Context, rule: Rule, block: LanguageBlock) -> list
     """A reference to an article, paragraph or item (第15条, 前条第3項, Section 5.2(c)) that no clause carries."""
     if len(context.articles) < MIN_ARTICLES_FOR_REFERENCES:
         return []
+    if block.not_inside and context.found_anywhere(block.not_inside):
+        return []  # an amendment: its references are to the clauses of the agreement it amends
     places = []
     for unit, m in context.matches(block.regex):
         groups = m.groupdict()
+        # "Section 4.04 and elsewhere in the OP Agreement": a clause of another instrument.
+        if block.unless and _any(block.unless, unit.norm.text[m.end():m.end() + FOLLOWING_CHARS], context.language):
+            continue
         start, end = context.original_span(unit, m.start(), m.end())
         here = context.article_at(start)
         if groups.get("prev"):
@@ -185,9 +294,34 @@ def check_reference(context: _Context, rule: Rule, block: LanguageBlock) -> list
             continue
         paragraph = _to_int(groups.get("paragraph"))
         item = _to_int(groups.get("item"))
-        if not _reference_exists(context, article, paragraph, item):
+        if not _reference_exists(context, article, paragraph, item) and not _numbered_in_text(context, article, paragraph, item):
             places.append(Place(start, end, context.document.text[start:end]))
     return places
+
+
+def _numbered_in_text(context: _Context, article: int, paragraph: int | None, item: int | None) -> bool:
+    """The target is there but the clause tree missed it: "...("Term"). 10.2 Either Party may"
+    written inside the paragraph before, or the items (a)-(h) run on inside their paragraph."""
+    target = f"{article}.{paragraph}" if paragraph is not None else str(article)
+    if item is not None:
+        parent = context.clause_at_path.get((article, paragraph) if paragraph is not None else (article,))
+        if parent is None:
+            # Written where the tree does not show it: its items cannot be told apart.
+            return _number_starts_a_sentence(context, target)
+        letter = chr(ord("a") + item - 1)
+        return f"({letter})" in parent.text or re.search(rf"(?m)^\s*{letter}\)", parent.text) is not None
+    return _number_starts_a_sentence(context, target)
+
+
+def _number_starts_a_sentence(context: _Context, number: str) -> bool:
+    """`number` written as the number of a clause (not of a reference) somewhere in the text."""
+    if context._written_numbers is None:
+        text = context.document.text
+        context._written_numbers = {
+            m.group(1) for m in _RE_WRITTEN_NUMBER.finditer(text)
+            if not _RE_REFERENCE_WORD_BEFORE.search(text, max(0, m.start() - 12), m.start())
+        } | {m.group(1) for m in _RE_WRITTEN_ARTICLE.finditer(text)}
+    return number in context._written_numbers
 
 
 def _reference_exists(context: _Context, article: int, paragraph: int | None, item: int | None) -> bool:
@@ -220,25 +354,31 @@ def check_reference_heading(context: _Context, rule: Rule, block: LanguageBlock)
 
 
 def _heading_key(text: str) -> str:
-    return re.sub(r"[\s（）()「」・、,]", "", unicodedata.normalize("NFKC", text)).lower()
+    return _RE_HEADING_NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
 def check_schedule_reference(context: _Context, rule: Rule, block: LanguageBlock) -> list[Place]:
     """A reference to a schedule or exhibit (別紙2, Exhibit B) that the document does not contain."""
     present: set[str] = set()
-    for clause in context.document.all_clauses():
+    for clause in context.all_clauses:
         if clause.kind == "schedule" and clause.number:
             present.add(_schedule_key(clause.number))
     for doc_block in context.document.blocks:
         head = unicodedata.normalize("NFKC", doc_block.text).strip()
-        if len(head) <= 100:
-            for _, m in _matches_in(block.regex, head, context.language):
-                if m.start() == 0:
-                    present.add(_schedule_key(m.group(0)))
+        head = _RE_LEADING_CAPS_WORD.sub(lambda m: m.group(0).capitalize(), head, count=1)  # EXHIBIT D → Exhibit D
+        for _, m in _matches_in(block.regex, head[:SCHEDULE_HEAD_CHARS], context.language):
+            # A short block is the heading itself; a long one is the schedule when its name is
+            # followed by a title ("Exhibit A Revenue, Cost and Available Margin ..."), not by
+            # a sentence ("Exhibit A attached hereto sets out ...").
+            if m.start() == 0 and (len(head) <= SCHEDULE_HEAD_CHARS or _RE_TITLE_WORD.match(head, m.end())):
+                present.add(_schedule_key(m.group(0)))
     places = []
     for unit, m in context.matches(block.regex):
         key = _schedule_key(m.group(0))
         if key in present:
+            continue
+        # "Exhibit D of the Manufacturing and Distribution Agreement": another instrument's.
+        if block.unless and _any(block.unless, unit.norm.text[m.end():m.end() + FOLLOWING_CHARS], context.language):
             continue
         start, end = context.original_span(unit, m.start(), m.end())
         # The heading of the schedule itself is not a reference to it.
@@ -269,37 +409,56 @@ def _matches_in(patterns: tuple[str, ...], text: str, language: str):
 # -- defined terms ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Defined:
     term: str
-    text: str  # the definition as written, normalised
     start: int  # in Document.text
     end: int
+    sentence: str | None = None  # the definition as written, normalised; read on first use (`text`)
+    source: str = ""  # Document.text, to read the sentence from
+
+    @property
+    def text(self) -> str:
+        if self.sentence is None:
+            self.sentence = _sentence_of(self.source, self.start)
+        return self.sentence
 
 
 _RE_PLAUSIBLE_TERM = re.compile(r"^(?=.*[^\W\d_])[^()（）\\:：<>\[\]{}\n\u00ad]+$")
+# A capture that ran past a broken quotation mark: "Repairer' or "ATR".
+_RE_BROKEN_TERM = re.compile(r"['’]\s|\s(?:or|and|of|the)$")
 
 
 def _definitions(context: _Context, patterns: tuple[str, ...], headings: tuple[str, ...]) -> list[_Defined]:
-    return [d for d in _all_definitions(context, patterns, headings) if _RE_PLAUSIBLE_TERM.match(d.term)]
+    """The plausible definitions, found once per document for each set of patterns (three checks read them)."""
+    key = (patterns, headings)
+    if key not in context._definitions:
+        context._definitions[key] = [d for d in _all_definitions(context, patterns, headings) if _RE_PLAUSIBLE_TERM.match(d.term) and not _RE_BROKEN_TERM.search(d.term)]
+    return context._definitions[key]
 
 
 def _all_definitions(context: _Context, patterns: tuple[str, ...], headings: tuple[str, ...]) -> list[_Defined]:
     """Every definition: those structure found, those the rule's definition patterns find,
     and the items of a definitions clause (第2条（定義）① 本発明 …) whose term leads the line."""
     found: dict[tuple[str, int], _Defined] = {}
+    by_term: dict[str, list[_Defined]] = {}
     document = context.document
+
+    def add(definition: _Defined, start: int) -> None:
+        found[(definition.term, start)] = definition
+        by_term.setdefault(definition.term, []).append(definition)
+
     for definition in document.definitions:
         term = unicodedata.normalize("NFKC", definition.term).strip()
-        found[(term, definition.start)] = _Defined(term, _sentence_of(document.text, definition.start), definition.start, definition.end)
+        add(_Defined(term, definition.start, definition.end, source=document.text), definition.start)
     for unit, m in context.matches(patterns):
         term = (m.groupdict().get("term") or "").strip()
         if not term:
             continue
         start, end = context.original_span(unit, m.start(), m.end())
         # The structure reader may have found this one already: same term, overlapping span.
-        if not any(d.term == term and d.start <= end + 5 and start <= d.end + 5 for d in found.values()):
-            found[(term, start)] = _Defined(term, _sentence_of(document.text, start), start, end)
+        if not any(d.start <= end + 5 and start <= d.end + 5 for d in by_term.get(term, ())):
+            add(_Defined(term, start, end, source=document.text), start)
     for unit in context.units:
         if not headings or not _any(headings, f"{unit.clause.heading or ''}", context.language):
             continue
@@ -307,12 +466,12 @@ def _all_definitions(context: _Context, patterns: tuple[str, ...], headings: tup
             if child is unit.clause or child.children:
                 continue
             body = unicodedata.normalize("NFKC", child.text).strip()
-            body = re.sub(r"^(?:[0-9]+[.)]?\s|\([0-9a-z]+\)|[一二三四五六七八九十]+\s)\s*", "", body)
-            m = re.match(r"^[「\"“]?([^\s「」\"“”:：、。]{2,20})[」\"”]?(?:\s|:|：|とは)", body)
+            body = _RE_ITEM_MARKER.sub("", body)
+            m = (context.language == "en" and _RE_LEADING_EN_TERM.match(body)) or _RE_LEADING_TERM.match(body)
             if m:
                 term = m.group(1)
-                if not any(d.term == term for d in found.values()):
-                    found[(term, child.start)] = _Defined(term, " ".join(body.split()), child.start, child.end)
+                if term not in by_term:
+                    add(_Defined(term, child.start, child.end, " ".join(body.split())), child.start)
     return sorted(found.values(), key=lambda d: d.start)
 
 
@@ -359,40 +518,60 @@ def check_term_undefined(context: _Context, rule: Rule, block: LanguageBlock) ->
     definitions = _definitions(context, block.requires, block.inside)
     if context.language == "en" and len(definitions) < MIN_DEFINITIONS_FOR_TERMS:
         return []
-    normalised_text = normalise(document.text).text
-    if block.not_inside and _any(block.not_inside, normalised_text, context.language):
+    if block.not_inside and context.found_anywhere(block.not_inside):
         return []  # the contract says its terms are defined elsewhere (a cover page, an order form)
     defined = {d.term for d in definitions}
     parties = _party_words(document)
     title = unicodedata.normalize("NFKC", document.title or "")
-    uses: dict[str, list[Place]] = {}
-    for unit, m in context.matches(block.regex, [u for u in context.units if u.clause.kind not in ("signature",)]):
-        term = (m.groupdict().get("term") or m.group(0)).strip()
+    skipped: dict[str, bool] = {}  # a term's verdict does not change between its uses
+
+    def skip(term: str) -> bool:
         if _known_term(term, defined) or term in parties or (term in title and context.language == "en"):
-            continue
+            return True
         if block.unless and _any(block.unless, term, context.language, full=True):
+            return True
+        return any(term.startswith(d) and len(d) >= 2 for d in defined)  # 本製品等, 本研究成果: built on a defined term
+
+    first_use: dict[str, tuple[_Unit, object]] = {}
+    count: dict[str, int] = {}
+    repeated = 0
+    for unit, m in context.matches(block.regex, [u for u in context.units if u.clause.kind not in ("signature",)]):
+        named = m.groupdict().get("term")
+        term = " ".join((named or m.group(0)).split())
+        if term not in skipped:
+            skipped[term] = skip(term)
+        if skipped[term]:
             continue
-        if any(term.startswith(d) and len(d) >= 2 for d in defined):  # 本製品等, 本研究成果: built on a defined term
-            continue
-        start, end = context.original_span(unit, m.start("term") if m.groupdict().get("term") else m.start(), m.end("term") if m.groupdict().get("term") else m.end())
-        uses.setdefault(term, []).append(Place(start, end, term))
-    repeated = [found for found in uses.values() if len(found) >= MIN_USES_UNDEFINED]
-    if len(repeated) > MAX_UNDEFINED_TERMS:
-        return []
-    return sorted((found[0] for found in repeated), key=lambda p: p.start)
+        first_use.setdefault(term, (unit, m))
+        count[term] = count.get(term, 0) + 1
+        if count[term] == MIN_USES_UNDEFINED:
+            repeated += 1
+            if repeated > MAX_UNDEFINED_TERMS:
+                return []  # capitals used for more than defined terms: every candidate would be noise
+    places = []
+    for term, (unit, m) in first_use.items():
+        if count[term] >= MIN_USES_UNDEFINED:
+            group = "term" if m.groupdict().get("term") else 0
+            start, end = context.original_span(unit, m.start(group), m.end(group))
+            places.append(Place(start, end, term))
+    return sorted(places, key=lambda p: p.start)
 
 
 def check_term_defined_twice(context: _Context, rule: Rule, block: LanguageBlock) -> list[Place]:
     """One term given two different definitions."""
-    by_term: dict[str, list[_Defined]] = {}
+    every: dict[str, list[_Defined]] = {}
     for definition in _definitions(context, block.regex, block.inside):
+        every.setdefault(definition.term, []).append(definition)
+    by_term: dict[str, list[_Defined]] = {}
+    for term, definitions in every.items():
+        if len(definitions) < 2:
+            continue  # one definition: nothing to disagree with (and its sentence is never read)
         # "has the meaning given in Section 1" points at the definition; it is not a second one.
-        if block.unless and _any(block.unless, definition.text, context.language):
-            continue
-        by_term.setdefault(definition.term, []).append(definition)
+        by_term[term] = [d for d in definitions if not (block.unless and _any(block.unless, d.text, context.language))]
     places = []
-    for term, found in by_term.items():
-        texts = {_definition_core(d.text, term) for d in found}
+    # In the order the (kept) definitions come in the document.
+    for term, found in sorted(((t, f) for t, f in by_term.items() if f), key=lambda item: item[1][0].start):
+        texts = {_definition_key(context.document.text, d, term) for d in found}
         if len(found) > 1 and len(texts) > 1:
             second = found[1]
             places.append(_term_place(context.document.text, second, term))
@@ -424,15 +603,24 @@ def _number_place(text: str, clause: Clause, detail: str) -> Place:
 
 
 def _definition_core(text: str, term: str) -> str:
-    return re.sub(r"[\s「」\"“”。.,、()]", "", text.replace(term, ""))
+    return _RE_DEFINITION_NOISE.sub("", text.replace(term, ""))
+
+
+def _definition_key(document_text: str, definition: _Defined, term: str) -> str:
+    """What a definition says the term is. An alias in brackets (CCA Industries, Inc.
+    ("Company")) names what stands before it: the same company on the cover page, in the
+    preamble and in the signature block is one definition, however the sentences differ."""
+    if document_text.startswith("(", definition.start):
+        named = _RE_WORDS.findall(unicodedata.normalize("NFKC", document_text[max(0, definition.start - ALIAS_NAME_CHARS):definition.start]))
+        if named:
+            return "alias:" + " ".join(word.casefold() for word in named[-ALIAS_NAME_WORDS:])
+    return _definition_core(definition.text, term)
 
 
 def check_term_unused(context: _Context, rule: Rule, block: LanguageBlock) -> list[Place]:
     """A term defined and then never used."""
     document = context.document
-    normalised = normalise(document.text)
-    text = normalised.text
-    if block.not_inside and _any(block.not_inside, text, context.language):
+    if block.not_inside and context.found_anywhere(block.not_inside):
         return []  # completed by another document (a cover page) that may use the terms
     parties = _party_words(document)
     places = []
@@ -444,27 +632,63 @@ def check_term_unused(context: _Context, rule: Rule, block: LanguageBlock) -> li
         seen.add(term)
         if block.unless and _any(block.unless, term, context.language, full=True):
             continue
-        if not _used(term, text, normalised, context, block):
+        # As written first; an English term not found so is looked for more loosely (a regex
+        # compiled for the few terms that need it).
+        if any(_used(term, offset, piece, context, block) for offset, piece in context.pieces):
+            continue
+        occurrences = _occurrence_pattern(term) if context.language == "en" else None
+        if occurrences is None or not any(_used(term, offset, piece, context, block, occurrences) for offset, piece in context.pieces):
             places.append(_term_place(document.text, definition, term))
     return places
 
 
-def _used(term: str, text: str, normalised: NormalisedText, context: _Context, block: LanguageBlock) -> bool:
-    """Whether `term` occurs anywhere but where it is defined (the first such use is enough).
+def _used(term: str, offset: int, normalised: NormalisedText, context: _Context, block: LanguageBlock, occurrences=None) -> bool:
+    """Whether `term` occurs in this piece of the document (at `offset` of Document.text)
+    anywhere but where it is defined (the first such use is enough).
 
     English terms are whole words (a plural counts: Deliverables for Deliverable)."""
     whole_words = context.language == "en"
-    at = text.find(term)
-    while at >= 0:
-        end = at + len(term)
+    text = normalised.text
+    for at, end in _occurrences(term, text, occurrences):
         if whole_words:
             tail = text[end:end + 2]
             end += 2 if tail == "es" else 1 if tail[:1] == "s" else 0
         bounded = not whole_words or ((at == 0 or not text[at - 1].isalpha()) and (end >= len(text) or not text[end].isalpha()))
-        if bounded and not _is_defining(at, normalised.origin[at], term, text, context, block):
+        if bounded and not _is_defining(at, offset + normalised.origin[at], term, text, context, block):
             return True
-        at = text.find(term, at + 1)
     return False
+
+
+def _occurrence_pattern(term: str):
+    """An English term as it may be written: across a line break or with one space for two
+    ("Qualified\nSubordinated Loans", "Commercial  License"), and in the singular when it is
+    defined in the plural ("any Major Japanese Competitor"); the first word, to test first."""
+    words = [re.escape(word) for word in term.split()]
+    last = term.split()[-1] if term.split() else ""
+    if last.endswith("ies") and len(last) > 4:
+        words[-1] = re.escape(last[:-3]) + "(?:y|ies)"  # Parties → Party
+    elif last.endswith("s") and not last.endswith("ss") and len(last) > 3:
+        words[-1] = re.escape(last[:-1])  # the plural's s (or es) is allowed again after the match
+    # The words after the first in any case: ("the Defaulting party") is used as "the
+    # Defaulting Party"; the first as written (a lower-case "service agreement" is not the term).
+    if len(words) > 1:
+        words[1:] = ["(?i:" + word + ")" for word in words[1:]]
+    return (term.split()[0] if term.split() else term), re.compile(r"\s+".join(words) or re.escape(term))
+
+
+def _occurrences(term: str, text: str, occurrences):
+    """Spans of `term` in `text` (`occurrences`: its English pattern; None: as written)."""
+    if occurrences is None:
+        at = text.find(term)
+        while at >= 0:
+            yield at, at + len(term)
+            at = text.find(term, at + 1)
+        return
+    first_word, pattern = occurrences
+    if first_word not in text:
+        return
+    for m in pattern.finditer(text):
+        yield m.start(), m.end()
 
 
 def _is_defining(offset: int, original_offset: int, term: str, text: str, context: _Context, block: LanguageBlock) -> bool:
@@ -473,15 +697,21 @@ def _is_defining(offset: int, original_offset: int, term: str, text: str, contex
     `offset` is in the normalised text `text`, `original_offset` in Document.text."""
     if offset > 0 and text[offset - 1] in "「『\"“":
         return True
-    return any(d.term == term and d.start <= original_offset < d.start + len(term) + 8 for d in _definitions_cached(context, block))
+    return any(d.start <= original_offset < d.start + len(term) + 8 for d in _definitions_by_term(context, block).get(term, ()))
 
 
 def _definitions_cached(context: _Context, block: LanguageBlock) -> list[_Defined]:
-    key = ("definitions", block.regex, block.inside)
-    cache = context.__dict__.setdefault("_cache", {})
-    if key not in cache:
-        cache[key] = _definitions(context, block.regex, block.inside)
-    return cache[key]
+    return _definitions(context, block.regex, block.inside)
+
+
+def _definitions_by_term(context: _Context, block: LanguageBlock) -> dict[str, list[_Defined]]:
+    key = ("by term", block.regex, block.inside)
+    if key not in context._definitions:
+        index: dict[str, list[_Defined]] = {}
+        for definition in _definitions_cached(context, block):
+            index.setdefault(definition.term, []).append(definition)
+        context._definitions[key] = index  # type: ignore[assignment]
+    return context._definitions[key]  # type: ignore[return-value]
 
 
 # -- parties, blanks, structure, amounts, names --------------------------------------------
@@ -500,6 +730,9 @@ def check_party_name(context: _Context, rule: Rule, block: LanguageBlock) -> lis
         word = (m.groupdict().get("party") or m.group(0)).strip()
         if word in parties or word in defined or word in seen or _quoted_somewhere(word, document.text):
             continue
+        # "Service Recipient", "such Customer": part of a longer name, or an ordinary noun.
+        if block.unless and _any(block.unless, unit.norm.text[max(0, m.start() - PRECEDING_CHARS):m.start()], context.language):
+            continue
         seen.add(word)
         start, end = context.original_span(unit, m.start(), m.end())
         places.append(Place(start, end, word))
@@ -507,27 +740,57 @@ def check_party_name(context: _Context, rule: Rule, block: LanguageBlock) -> lis
 
 
 def _quoted_somewhere(word: str, text: str) -> bool:
-    return any(f"{left}{word}{right}" in text for left, right in (('"', '"'), ("“", "”"), ("「", "」")))
+    """Introduced as an alias: "Vendor", “Vendor”, 「丙」, or in brackets without quotes, (Developer )."""
+    if any(f"{left}{word}{right}" in text for left, right in (('"', '"'), ("“", "”"), ("「", "」"))):
+        return True
+    return re.search(rf"\(\s*{re.escape(word)}\s*\)", text) is not None
 
 
 def check_placeholder(context: _Context, rule: Rule, block: LanguageBlock) -> list[Place]:
     """A blank left in a template (○○, ●, ＿＿, [NAME], TBD, 令和〇年○月〇日)."""
     units = [u for u in context.units if u.clause.kind != "signature"]
+    form_start = _form_start(context, block)
     places = []
     for unit, m in context.matches(block.regex, units):
         start, end = context.original_span(unit, m.start(), m.end())
         if places and start < places[-1].end:
             continue
+        if start >= form_start:
+            continue  # blanks of a form attached to be filled in later ("[Form of Amendment]")
+        if block.unless and _any(block.unless, unit.norm.text[max(0, m.start() - PRECEDING_CHARS):m.end()], context.language):
+            continue  # a note of the filer ([SIGNATURE PAGE FOLLOWS]), a signature field (By ____)
+        if _drawn_line(unit.norm.text, m.start(), m.end()):
+            continue
         places.append(Place(start, end, context.document.text[start:end]))
     return sorted(places, key=lambda p: p.start)
 
 
+def _form_start(context: _Context, block: LanguageBlock) -> int:
+    """Where a form attached to the contract begins (its `not_inside` patterns), or the end."""
+    first = len(context.document.text)
+    if block.not_inside:
+        for unit, m in context.matches(block.not_inside):
+            first = min(first, context.original_span(unit, m.start(), m.end())[0])
+    return first
+
+
+def _drawn_line(text: str, start: int, end: int) -> bool:
+    """A whole line of underscores (a rule drawn under a title), not a blank in a sentence."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
+    return end - start >= DRAWN_LINE_CHARS and set(line) <= {"_", " "}
+
+
 def check_title_only(context: _Context, rule: Rule, block: LanguageBlock) -> list[Place]:
     """A clause that is only its title (第5条（秘密保持）and nothing after it), or says 略 / omitted."""
-    places = []
-    for clause in context.document.all_clauses():
-        if clause.kind != "clause" or clause.children or not clause.number:
+    candidates: list[tuple[int, Clause]] = []
+    numbered = [c for c in context.all_clauses if c.kind == "clause" and c.number]
+    for position, clause in enumerate(numbered):
+        if clause.children:
             continue
+        if clause.heading and block.unless and _any(block.unless, unicodedata.normalize("NFKC", clause.heading).strip(), context.language, full=True):
+            continue  # "3.6 Reserved.": deleted on purpose, the numbering kept
         body = unicodedata.normalize("NFKC", clause.text).strip()
         number = unicodedata.normalize("NFKC", clause.number)
         for piece in (number, clause.number, unicodedata.normalize("NFKC", clause.heading or "")):
@@ -541,6 +804,21 @@ def check_title_only(context: _Context, rule: Rule, block: LanguageBlock) -> lis
                 continue
         elif body and not _any(block.regex, body, context.language, full=True):
             continue
+        if not body and (_RE_ITEM_FOLLOWS.match(context.document.text, clause.end) or re.match(rf"\s*{re.escape(clause.number.strip().rstrip('.'))}\.\d", context.document.text[clause.end:clause.end + 40])):
+            continue  # "3. DEFAULT AND NOTICE." then "(a) In the event...": the text is in its items
+        candidates.append((position, clause))
+    places = []
+    for index, (position, clause) in enumerate(candidates):
+        # Three or more headings in a row with no text are a table of contents or a list of
+        # headings, not clauses left empty.
+        run = 1
+        while index - run >= 0 and candidates[index - run][0] == position - run:
+            run += 1
+        ahead = 1
+        while index + ahead < len(candidates) and candidates[index + ahead][0] == position + ahead:
+            ahead += 1
+        if run + ahead - 1 >= TITLE_RUN_IS_CONTENTS:
+            continue
         places.append(Place(clause.start, clause.end, clause.number))
     return places
 
@@ -550,7 +828,7 @@ def check_numbering(context: _Context, rule: Rule, block: LanguageBlock) -> list
     places = []
     top = [c for c in context.document.clauses if c.kind == "clause" and c.number]
     groups: list[list[Clause]] = [top]
-    for clause in context.document.all_clauses():
+    for clause in context.all_clauses:
         if clause.children:
             groups.append([c for c in clause.children if c.number])
     for siblings in groups:
@@ -558,6 +836,8 @@ def check_numbering(context: _Context, rule: Rule, block: LanguageBlock) -> list
         previous: dict[str, int] = {}
         for clause in siblings:
             kind, value = _sequence_value(clause, block, context.language, top_level=siblings is top)
+            if value is not None and _RE_PERCENT_AFTER_NUMBER.match(context.document.text, clause.start + len(clause.number or "")):
+                kind, value = "", None  # "6.5   %" in a table of rates: a figure, not a clause
             if value is None:
                 previous.clear()
                 continue
@@ -565,11 +845,38 @@ def check_numbering(context: _Context, rule: Rule, block: LanguageBlock) -> list
                 previous.pop("item", None)
             last = previous.get(kind, 1 if kind == "paragraph" and value > 1 else None)
             if last is not None and value == last and kind in previous:
-                places.append(_number_place(context.document.text, clause, f"{clause.number} ×2"))
-            elif last is not None and value > last + 1:
+                # A list that starts again at 1 or (a) is a new list (how notices are sent, then
+                # when they arrive); a number after "Section" at a line's end is a reference
+                # wrapped onto a new line, not a clause.
+                if value != 1 and not _after_reference_word(context, clause, block):
+                    places.append(_number_place(context.document.text, clause, f"{clause.number} ×2"))
+            elif last is not None and value > last + 1 and not _skipped_number_written(context, clause, siblings, last):
                 places.append(_number_place(context.document.text, clause, f"{clause.number} ← {last}"))
             previous[kind] = value
     return places
+
+
+def _after_reference_word(context: _Context, clause: Clause, block: LanguageBlock) -> bool:
+    before = context.document.text[max(0, clause.start - PRECEDING_CHARS):clause.start]
+    return bool(block.unless) and _any(block.unless, unicodedata.normalize("NFKC", before), context.language)
+
+
+def _skipped_number_written(context: _Context, clause: Clause, siblings: list[Clause], last: int) -> bool:
+    """The numbers between `last` and this clause's are in the text before it, only not at the
+    start of a line ("... by the Supply Contract. 4.6 The PG shall"): the tree missed them."""
+    number = unicodedata.normalize("NFKC", clause.number or "").strip()
+    m = re.search(r"(\d+)(\D*)$", number)
+    if not m:
+        return False
+    earlier = [c for c in siblings if c.start < clause.start]
+    start = earlier[-1].start if earlier else 0
+    between = unicodedata.normalize("NFKC", context.document.text[start:clause.start])
+    for missing in range(last + 1, int(m.group(1))):
+        written = re.escape(number[:m.start(1)] + str(missing))
+        # At a line's start or after a sentence's end, as a clause number is written.
+        if not regex.search(rf"(?<=(?:^|\n|[.;:])[ \t]*){written}(?!\d)\.?(?:\s|[\"“(])|(?<=\s){written}\.\s+[A-Z]", between):
+            return False
+    return True
 
 
 def _sequence_value(clause: Clause, block: LanguageBlock, language: str, top_level: bool) -> tuple[str, int | None]:
@@ -591,7 +898,13 @@ def check_amount_mismatch(context: _Context, rule: Rule, block: LanguageBlock) -
         in_digits = _digits_value(digits or "")
         if in_words is None or in_digits is None or in_words == in_digits:
             continue
-        start, end = context.original_span(unit, m.start(), m.end())
+        words_start = min(m.start(), m.start("words"))
+        # The number goes on before the words ("cero point five percent (0.5%)", "three (3)
+        # million dollars"): the words are only its end.
+        if block.unless and _any(block.unless, unit.norm.text[max(0, words_start - PRECEDING_CHARS):words_start], context.language):
+            continue
+        # The words may sit in a lookbehind (the pattern starts at the "("): quote from them.
+        start, end = context.original_span(unit, min(m.start(), m.start("words")), m.end())
         places.append(Place(start, end, context.document.text[start:end]))
     return places
 
@@ -709,11 +1022,13 @@ CHECKS = {
 # -- findings -------------------------------------------------------------------------------
 
 
-def lint_findings(document: Document, rules: list[Rule], language: str, first_id: int = 1) -> list[Finding]:
-    """One `lint` finding per rule that objects to anything, numbered from `first_id`."""
+def lint_findings(document: Document, rules: list[Rule], language: str, first_id: int = 1, normalised: dict[int, NormalisedText] | None = None) -> list[Finding]:
+    """One `lint` finding per rule that objects to anything, numbered from `first_id`.
+
+    `normalised`: the clauses' normalised texts by `id(clause)`, where the caller has them."""
     if not rules:
         return []
-    context = _Context(document)
+    context = _Context(document, normalised)
     drafts: list[tuple[int, int, Rule, list[Place]]] = []
     for rule in sorted(rules, key=lambda r: r.id):
         block = rule.languages.get(document.language)

@@ -309,7 +309,8 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
     why = _texts(path, data, "why", problems, required=False)
     recommendation = _texts(path, data, "recommendation", problems, required=needs_text)
     question = _texts(path, data, "question", problems, required=False)
-    for name, texts in (("title", title), ("message", message), ("why", why), ("recommendation", recommendation), ("question", question)):
+    neutral_recommendation = _texts(path, data, "neutral_recommendation", problems, required=False)
+    for name, texts in (("title", title), ("message", message), ("why", why), ("recommendation", recommendation), ("question", question), ("neutral_recommendation", neutral_recommendation)):
         if needs_text and texts and not ({"en", "ja"} <= set(texts)):
             problems.append(RuleProblem(file, _line(data, name), "E203", f"`{name}` needs both an `en` and a `ja` text (memos exist in both languages)"))
     references = _str_list(path, data, "references", problems)
@@ -376,6 +377,7 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
         why=why,
         recommendation=recommendation,
         question=question,
+        neutral_recommendation=neutral_recommendation,
         references=references,
         languages=languages,
         party=party,

@@ -23,6 +23,7 @@ from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage,
 from clausecheck.engine.contract_type import detect_contract_type
 from clausecheck.engine.hidden import HiddenText
 from clausecheck.engine.lint import lint_findings, unfinished_warnings
+from clausecheck.engine.perspective import advice_fields
 from clausecheck.engine.loader import RulePack
 from clausecheck.engine.parties import MUTUAL, PartyIndex, build_index, resolve_party, subject_of, with_conventional_parties
 from clausecheck.engine.schema import TOPICS, LanguageBlock, Rule, StatementPattern
@@ -216,7 +217,7 @@ class Engine:
             topics = combine_with_model(model, document, topics)
         findings = self._findings(document, outcomes, topics, contract_type, perspective, memo_language, options, unreadable)
         lint_rules = [r for r in self.pack.active() if r.kind == "lint" and (options.only_rules is None or r.id in options.only_rules)]
-        findings += lint_findings(document, lint_rules, memo_language, first_id=len(findings) + 1)
+        findings += lint_findings(document, lint_rules, memo_language, first_id=len(findings) + 1, normalised={id(unit.clause): unit.norm for unit in units})
         warnings.extend(unfinished_warnings(findings, memo_language))
         findings = [replace(f, references=localise_all(f.references, memo_language, self.pack.reference_forms)) for f in findings]
         one_sidedness: dict[str, dict[str, int]] = {}
@@ -523,6 +524,7 @@ class Engine:
             evidence = _evidence_list(document, hits, limit=rule.max_evidence)
             first = min(_original_offset(h.unit, h.start) for h in hits)
             fields = _finding_fields(rule, kind, severity, favours, evidence, language)
+            fields.update(advice_fields(rule, kind, favours, perspective, tuple(p.id for p in document.parties), language))
             fields["explanation"] = _explanation(hits, favours, document, self.pack.lexicon)
             drafts.append((SEVERITY_ORDER[severity], first, fields))
         if by_dominant:

@@ -57,6 +57,7 @@ TOP_KEYS = {
     "id", "kind", "topic", "severity", "scope", "applies_to", "title", "message", "why",
     "recommendation", "question", "references", "party", "quantity", "en", "ja", "disabled",
     "in_definitions", "max_evidence", "topic_evidence", "when", "suggestion", "lint",
+    "neutral_recommendation",
 }
 # `when:` — what a statement must say (rules/lexicon/ holds the values of each feature).
 STATEMENT_FEATURES = ("modality", "action", "object", "consideration", "time", "condition")
@@ -152,6 +153,9 @@ class Rule:
     title: dict[str, str]
     message: dict[str, str]
     why: dict[str, str]
+    # `recommendation` and `question` are addressed to the side the clause goes against (the
+    # reader of a review for that side); `neutral_recommendation` says the same point without
+    # taking a side, for a neutral review and for a point in the reader's favour.
     recommendation: dict[str, str]
     question: dict[str, str]
     references: tuple[str, ...]
@@ -168,6 +172,7 @@ class Rule:
     line: int = 1
     origin: str = "built-in"
     suggestion: dict[str, str] = field(default_factory=dict)  # fairer wording per language (engine.suggestions)
+    neutral_recommendation: dict[str, str] = field(default_factory=dict)
 
     def text(self, field_name: str, language: str) -> str:
         values: dict[str, str] = getattr(self, field_name)

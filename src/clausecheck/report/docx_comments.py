@@ -78,7 +78,9 @@ def comment_text(finding: Finding, evidence: Evidence | None, report: Report, st
     lines = [f"[{strings[finding.severity]}] {finding.title}"]
     if finding.message:
         lines.append(finding.message)
-    lines.append(f"{strings['ask_for']}: {finding.recommendation}")
+    # Advice said to the reader only when the point goes against the reader (engine/perspective.py).
+    label = strings["ask_for"] if report.perspective and finding.kind != "note" else strings["ask_for_neutral"]
+    lines.append(f"{label}: {finding.recommendation}")
     if finding.favours:
         party = report.document.party(finding.favours)
         name = " / ".join(party.all_names) if party else finding.favours

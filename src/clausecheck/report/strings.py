@@ -69,7 +69,7 @@ STRINGS = {
         "lint": "Drafting issues", "lint_note": "Consistency of the document itself (references, defined terms, blanks, numbering): fixed by the drafter, not negotiated.",
         "kind_lint": "drafting issue", "in_favour": "In your favour", "in_favour_note": "These clauses favour you: nothing to ask for.",
         "no_change_needed": "This clause favours you: nothing to ask for.", "questions_neutral": "Points to discuss",
-        "ask_for_neutral": "Suggested change", "about": "About this review", "notes_count": "In your favour",
+        "ask_for_neutral": "Balanced wording", "about": "About this review", "notes_count": "In your favour",
         "one_sided_party_note": "Findings whose wording favours each party.",
         "warning_texts": {},
         "verdict_names": {"negotiate": "Negotiate before signing", "questions": "Points worth a question", "clear": "No issue found"},
@@ -117,7 +117,7 @@ STRINGS = {
         "lint": "文書の不備", "lint_note": "文書自体の整合性（参照、定義語、空欄、条項番号）の問題です。交渉ではなく、起案者が修正する事項です。",
         "kind_lint": "文書の不備", "in_favour": "自社に有利な点", "in_favour_note": "以下の条項は自社に有利です（修正を求める必要はありません）。",
         "no_change_needed": "自社に有利な条項です。修正を求める必要はありません。", "questions_neutral": "協議・確認すべき点",
-        "ask_for_neutral": "修正案", "about": "レビューの前提", "notes_count": "自社に有利",
+        "ask_for_neutral": "バランスの取れた定め方", "about": "レビューの前提", "notes_count": "自社に有利",
         "one_sided_party_note": "各当事者に有利な文言の指摘件数。",
         "verdict_names": {"negotiate": "署名前に交渉が必要", "questions": "確認したい点あり", "clear": "論点なし"},
         "warning_texts": {
