@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from conftest import document_from_text
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from clausecheck.lang import INVISIBLE, normalise
+from clausecheck.lang import INVISIBLE, confusable_latin, normalise
 from clausecheck.structure.numbering import kanji_to_int, roman_to_int
 
 # Pieces that exercise the clause builder: markers of every style, headings, furniture.
@@ -58,8 +58,12 @@ def test_any_markdown_gives_a_valid_document(text):
     _check_document(document_from_text(text, suffix=".md"))
 
 
+_FOLD = str.maketrans(confusable_latin())
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=60))
+@example("AΕ")
 def test_normalised_spans_map_back_inside_the_original(text):
     normalised = normalise(text)
     n = len(normalised.text)
@@ -69,8 +73,11 @@ def test_normalised_spans_map_back_inside_the_original(text):
         for end in range(start, min(n, start + 4) + 1):
             orig_start, orig_end = normalised.to_original(start, end)
             assert 0 <= orig_start <= orig_end <= len(text)
-            # The original span, normalised on its own, holds the normalised span.
-            assert normalised.text[start:end] in normalise(text[orig_start:orig_end]).text
+            # The original span, normalised on its own, holds the normalised span — up to the
+            # look-alike letters that are folded only inside a Latin word ('AΕ' → 'AE', but
+            # 'Ε' alone stays Greek): fold those the same way on both sides.
+            alone = normalise(text[orig_start:orig_end]).text.translate(_FOLD)
+            assert normalised.text[start:end].translate(_FOLD) in alone
     assert normalised.removed_invisible == sum(ch in INVISIBLE for ch in text)
 
 
