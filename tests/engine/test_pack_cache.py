@@ -84,3 +84,49 @@ def test_cache_can_be_switched_off(counted_loads, monkeypatch):
     pack_cache.load_rules_cached([])
     pack_cache.load_rules_cached([])
     assert len(counted_loads) == 2
+
+
+def test_cached_pack_brings_its_compiled_patterns(counted_loads, tmp_path, monkeypatch):
+    """A fresh process (emptied memo tables) gets the pack's compiled regexes from the cache, not
+    from the `regex` parser, and they match as freshly compiled ones do."""
+    import regex
+
+    from clausecheck.engine import compiler, memo
+
+    pack_cache.cached_engine(())
+    saved = {name: dict(table) for name, table in memo.TABLES.items()}
+    for table in memo.TABLES.values():
+        table.clear()
+    compiles = []
+    real_compile = regex.compile
+    monkeypatch.setattr(compiler.regex, "compile", lambda *args, **kwargs: compiles.append(args) or real_compile(*args, **kwargs))
+    try:
+        engine = pack_cache.cached_engine(())
+        assert len(counted_loads) == 1
+        regex_rules = engine.compiled("en").regex_rules
+        plain = [pattern for _rule, pattern in regex_rules if "{" not in pattern]
+        assert plain and all((pattern, "en") in compiler.compile_regex.table for pattern in plain)
+        for pattern in plain[:50]:
+            compiler.compile_regex(pattern, "en")
+            compiler.backtracking_is_bounded(pattern)
+        assert compiles == []
+        text = "The Licensee shall not assign this Agreement without the prior written consent of the Licensor."
+        for pattern in plain:
+            fresh = real_compile(compiler.widen_sentence_gaps(pattern), regex.IGNORECASE | regex.VERSION0)
+            assert [m.span() for m in compiler.compile_regex(pattern, "en").finditer(text)] == [m.span() for m in fresh.finditer(text)]
+    finally:
+        memo.restore(saved)
+
+
+def test_memo_table_stays_bounded():
+    from clausecheck.engine.memo import memo
+
+    calls = []
+
+    @memo(3)
+    def square(number):
+        calls.append(number)
+        return number * number
+
+    assert [square(n) for n in (1, 2, 3, 1, 4, 5)] == [1, 4, 9, 1, 16, 25]
+    assert calls == [1, 2, 3, 4, 5] and len(square.table) == 3

@@ -18,6 +18,7 @@ import re._parser as sre_parse
 import ahocorasick
 import regex
 
+from clausecheck.engine.memo import memo
 from clausecheck.engine.schema import Rule
 
 # {OTHER}: in a conditional rule's `requires`, the side the hit does not favour.
@@ -74,7 +75,7 @@ def widen_sentence_gaps(pattern: str) -> str:
     return pattern.replace(_WITHIN_SENTENCE, _WITHIN_SENTENCE_WIDENED)
 
 
-@lru_cache(maxsize=4096)
+@memo(4096)
 def compile_regex(pattern: str, language: str):
     return regex.compile(widen_sentence_gaps(pattern), regex.IGNORECASE | regex.VERSION0)
 
@@ -96,7 +97,7 @@ def _parse(pattern: str):
 _MIN_LITERAL = 3
 
 
-@lru_cache(maxsize=4096)
+@memo(4096)
 def required_literals(pattern: str) -> tuple[tuple[str, ...], ...] | None:
     """Groups of lower-case strings: every match of `pattern` contains one of each group.
 
@@ -176,7 +177,7 @@ def required_literals(pattern: str) -> tuple[tuple[str, ...], ...] | None:
 _SCOPED_FLAGS = regex.compile(r"\(\?[a-zA-Z]*-")
 
 
-@lru_cache(maxsize=4096)
+@memo(4096)
 def matches_folded(pattern: str) -> bool:
     """True when `pattern` can run case-sensitively on lower-cased text with the same result.
 
@@ -216,7 +217,7 @@ def matches_folded(pattern: str) -> bool:
     return walk(parsed.data)
 
 
-@lru_cache(maxsize=4096)
+@memo(4096)
 def compile_folded(pattern: str):
     """`pattern` for lower-cased text: see `matches_folded`."""
     return regex.compile(widen_sentence_gaps(pattern), regex.VERSION0)
@@ -232,7 +233,7 @@ def expand_placeholders(pattern: str, aliases: dict[str, str]) -> str:
     return pattern
 
 
-@lru_cache(maxsize=4096)
+@memo(4096)
 def leading_literals(pattern: str) -> frozenset[str] | None:
     """Lower-case strings one of which every match of `pattern` starts with, or None.
 
@@ -374,7 +375,7 @@ def _char_class(op, arg) -> int | None:
     return None
 
 
-@lru_cache(maxsize=4096)
+@memo(4096)
 def backtracking_is_bounded(pattern: str) -> bool:
     """True when one match attempt at one position cannot take long, whatever the text.
 

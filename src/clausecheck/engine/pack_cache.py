@@ -3,8 +3,9 @@
 Reading and validating every rule file (YAML with line numbers, every regex and token
 pattern checked) takes longer than checking a small contract, and indexing the pack's
 literals for each language takes a third as long again. The validated pack, with its
-per-language index, is pickled into the user cache folder under a key made of the
-content of every rule file
+per-language index and the compiler's memo tables (every pack pattern compiled, its
+literals and backtracking read: engine/memo.py), is pickled into the user cache folder
+under a key made of the content of every rule file
 (paths and bytes, the same files the loader reads) and of the code that reads them (the
 clausecheck version, the package's own source files, the Python and regex versions): a
 changed rule file, another clausecheck version or an edited loader gives another key, so
@@ -28,11 +29,13 @@ import regex
 
 import clausecheck
 from clausecheck import __version__
+from clausecheck.engine import memo
 from clausecheck.engine.compiler import CompiledLanguage
 from clausecheck.engine.loader import RULE_SUFFIXES, RulePack, builtin_rules_dir, load_rules
 from clausecheck.engine.runner import Engine
+from clausecheck.engine.warm import precompile
 
-CACHE_FORMAT = 2  # bump when the cached object's layout changes
+CACHE_FORMAT = 3  # bump when the cached object's layout changes
 LANGUAGES = ("en", "ja")
 MAX_CACHED_PACKS = 16  # older entries are removed beyond this many
 
@@ -92,16 +95,20 @@ def _load(extra_dirs, include_builtin: bool, with_index: bool) -> tuple[RulePack
     try:
         with entry.open("rb") as handle:
             cached = pickle.load(handle)  # noqa: S301 - the user's own cache folder, keyed by content
-        if isinstance(cached, tuple) and len(cached) == 3 and cached[0] == key and isinstance(cached[1], RulePack) and isinstance(cached[2], dict):
+        if isinstance(cached, tuple) and len(cached) == 4 and cached[0] == key and isinstance(cached[1], RulePack) and isinstance(cached[2], dict):
+            memo.restore(cached[3])
             return cached[1], cached[2]
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+    except Exception:  # noqa: BLE001 - a truncated or foreign cache file (any unpickling error) is ignored
         pass
     pack = load_rules(list(extra_dirs), include_builtin=include_builtin)  # RuleError propagates: nothing cached
     compiled: dict[str, CompiledLanguage] = {}
     if with_index:
         engine = Engine(pack)
         compiled = {language: engine.compiled(language) for language in LANGUAGES}
-    _store(folder, entry, (key, pack, compiled))  # one pickle: the index shares the pack's Rule objects
+        precompile(engine, LANGUAGES)
+    # One pickle: the index shares the pack's Rule objects. The memo tables hold what
+    # validating (and, with the index, precompiling) the pack compiled.
+    _store(folder, entry, (key, pack, compiled, memo.snapshot()))
     return pack, compiled
 
 
