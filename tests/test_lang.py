@@ -141,3 +141,18 @@ def test_detect_language_counts_as_the_character_loop_did():
     for _ in range(3000):
         text = "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 60)))
         assert detect_language(text) == by_loop(text), text
+
+
+def test_normalised_texts_are_shared_and_bounded(monkeypatch):
+    from clausecheck import lang
+
+    text = "第１条（目的）　本契約は、ｅｘ\u200bclusive な取引を定める。"
+    first = lang.normalise(text)
+    assert lang.normalise(text) is first  # lint and the engine share one result
+    assert lang.normalise("".join(text)) == lang._normalise(text)
+    monkeypatch.setattr(lang, "NORMALISED_CACHE_CHARS", 100)
+    for number in range(50):
+        lang.normalise(f"clause {number} " * 3)
+    assert lang._normalised_chars <= 100 and sum(map(len, lang._normalised)) == lang._normalised_chars
+    too_long = "x" * 101
+    assert lang.normalise(too_long).text == too_long and too_long not in lang._normalised

@@ -16,6 +16,7 @@ Cyrillic е) is read as the Latin letter it looks like, from Unicode's confusabl
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -89,8 +90,35 @@ class NormalisedText:
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
+# The engine, lint and the contract-type and profile checks each normalise the same clause and
+# document texts; NormalisedText is immutable, so one result serves them all. The shared
+# results are bounded by their characters (the offset map costs about 36 bytes a character).
+NORMALISED_CACHE_CHARS = 400_000
+_normalised: dict[str, NormalisedText] = {}
+_normalised_chars = 0
+_normalised_lock = threading.Lock()
+
+
 def normalise(text: str) -> NormalisedText:
     """NFKC-normalise `text` cluster by cluster, keeping where every output char came from."""
+    global _normalised_chars
+    found = _normalised.get(text)
+    if found is not None:
+        return found
+    result = _normalise(text)
+    if len(text) <= NORMALISED_CACHE_CHARS:
+        with _normalised_lock:
+            while _normalised and _normalised_chars + len(text) > NORMALISED_CACHE_CHARS:
+                oldest = next(iter(_normalised))
+                del _normalised[oldest]
+                _normalised_chars -= len(oldest)
+            if text not in _normalised:
+                _normalised[text] = result
+                _normalised_chars += len(text)
+    return result
+
+
+def _normalise(text: str) -> NormalisedText:
     n = len(text)
     if text.isascii():
         return NormalisedText(text, tuple(range(n)), n, 0)
