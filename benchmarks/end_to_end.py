@@ -8,7 +8,8 @@ the wall clock; the earlier version runs from a source folder given with `--base
 - PDF: `batch --jobs 1 --force` over the shared CUAD PDFs: pages/s/core (target ≥ 100) and
   the ratio to the earlier version (target ≥ 8);
 - text: the same over the CUAD .txt files: contracts/s/core (target ≥ 20), and whether the
-  results.jsonl of both versions are byte-identical;
+  results.jsonl of both versions are byte-identical; once more with `--no-model`, so the topic
+  model's share can be told apart; the peak memory of the largest batch process;
 - `check` of one small file, start to exit: best of 5 (target ≤ 0.35 s wall);
 - OCR (when Tesseract is installed): each sample PDF printed to 300 dpi page images (the
   text layer is not used) and read back: word F1 (English, target ≥ 0.97) or character
@@ -17,6 +18,10 @@ the wall clock; the earlier version runs from a source folder given with `--base
 
     python benchmarks/end_to_end.py --baseline-src /tmp/before/src
     python benchmarks/end_to_end.py --baseline-src /tmp/before/src --write docs/performance.md
+    python benchmarks/end_to_end.py --baseline-src /tmp/before/src --pdf-baseline-src /tmp/pdfplumber/src
+
+`--pdf-baseline-src` compares the PDF rows with another version (e.g. the last one that read
+PDFs through pdfplumber only) while the text rows compare with `--baseline-src`.
 
 `--write` replaces the block between the end-to-end markers of the Markdown file.
 """
@@ -32,6 +37,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+import zlib
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -43,18 +49,32 @@ REQUIRED = ("purpose", "roles", "ip_ownership", "confidentiality", "termination"
 SMALL_FILE = ROOT / "sample_contracts" / "en_mutual_nda.md"
 
 
-def run_cli(args: list[str], src: Path | None, cache: Path) -> tuple[float, float, int]:
-    """(CPU seconds of the process and its workers, wall seconds, exit code) of one clausecheck run."""
-    env = dict(os.environ, CLAUSECHECK_CACHE_DIR=str(cache), PYTHONHASHSEED="0")
+# Runs a command and prints, after it, the CPU seconds and the peak memory (KB) of its process
+# tree: a fresh process, so the peak is that of this command's own processes (batch parent or worker).
+_MEASURED = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss, code)\n"
+)
+
+
+def run_cli(args: list[str], src: Path | None, cache: Path, peaks: list | None = None) -> tuple[float, float, int]:
+    """(CPU seconds of the process and its workers, wall seconds, exit code) of one clausecheck run.
+
+    Byte-compiled modules are kept (in a folder of the benchmark's, PYTHONPYCACHEPREFIX), as an
+    installed package has them, even when the caller's environment switches them off."""
+    env = dict(os.environ, CLAUSECHECK_CACHE_DIR=str(cache), PYTHONHASHSEED="0", PYTHONPYCACHEPREFIX=str(cache.parent / "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if src is not None:
         env["PYTHONPATH"] = str(src)
-    before = os.times()
     started = time.perf_counter()
-    code = subprocess.run([sys.executable, "-m", "clausecheck", *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    done = subprocess.run([sys.executable, "-c", _MEASURED, sys.executable, "-m", "clausecheck", *args], env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
-    after = os.times()
-    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-    return cpu, wall, code
+    cpu, peak_kb, code = done.stdout.split()
+    if peaks is not None:
+        peaks.append(int(peak_kb) / 1024)
+    return float(cpu), wall, int(code)
 
 
 def pdf_pages(folder: Path) -> int:
@@ -69,21 +89,23 @@ def pdf_pages(folder: Path) -> int:
     return total
 
 
-def batch_both(folder: Path, baseline: Path, work: Path) -> dict:
+def batch_both(folder: Path, baseline: Path, work: Path, extra: tuple[str, ...] = ()) -> dict:
     """The folder through `batch --jobs 1 --force` with the earlier version and this one, in turns."""
     out = {}
+    label = folder.name + "".join(extra)
     for name, src in (("before", baseline), ("after", None)):
-        cache = work / f"cache-{name}"
+        cache = work / f"cache-{name}-{zlib.crc32(str(baseline).encode()):08x}"
         run_cli(["check", str(SMALL_FILE), "--format", "json", "-o", str(work / "warm.json")], src, cache)  # rule pack cache warm
-        cpu, wall, code = run_cli(["batch", str(folder), "-o", str(work / f"out-{name}-{folder.name}"), "--jobs", "1", "--force"], src, cache)
-        out[name] = {"cpu": cpu, "wall": wall, "code": code, "results": (work / f"out-{name}-{folder.name}" / "results.jsonl").read_bytes()}
+        peaks: list[float] = []
+        cpu, wall, code = run_cli(["batch", str(folder), "-o", str(work / f"out-{name}-{label}"), "--jobs", "1", "--force", *extra], src, cache, peaks)
+        out[name] = {"cpu": cpu, "wall": wall, "code": code, "peak_mb": peaks[0], "results": (work / f"out-{name}-{label}" / "results.jsonl").read_bytes()}
     return out
 
 
 def small_check(baseline: Path, work: Path) -> dict:
     out = {}
     for name, src in (("before", baseline), ("after", None)):
-        cache = work / f"cache-{name}"
+        cache = work / f"cache-{name}-{zlib.crc32(str(baseline).encode()):08x}"
         runs = [run_cli(["check", str(SMALL_FILE), "--format", "json", "-o", str(work / "small.json")], src, cache) for _ in range(5)]
         out[name] = {"cpu": min(r[0] for r in runs), "wall": min(r[1] for r in runs)}
     return out
@@ -203,7 +225,8 @@ def render(results: dict) -> str:
     lines = [
         f"Measured {results['when']} on {platform.machine()}, {os.cpu_count()} CPUs, load average "
         f"{results['load'][0]:.1f} before and {results['load'][1]:.1f} after (Python {platform.python_version()}); "
-        f"earlier version: `{results['baseline']}`.",
+        f"earlier version: `{results['baseline']}`"
+        + (f"; PDF rows against `{results['pdf_baseline']}`" if results["pdf_baseline"] != results["baseline"] else "") + ".",
         "",
         "| measure | before | after | ratio | target | |",
         "|---|---:|---:|---:|---:|---|",
@@ -212,6 +235,17 @@ def render(results: dict) -> str:
         f"| text, batch --jobs 1, {contracts} CUAD texts: contracts/s/core (CPU) | {text_before:.1f} | {text_after:.1f} | {text_after / text_before:.2f}× | ≥ 20 | {'met' if text_after >= 20 else 'not met'} |",
         f"| text, same runs: wall seconds | {text['before']['wall']:.1f} | {text['after']['wall']:.1f} | | — | |",
         f"| text: results.jsonl of both versions byte-identical | | {'yes' if identical else 'no'} | | yes | {'met' if identical else 'not met'} |",
+        f"| text, same runs: peak memory of the largest batch process (MB) | {text['before']['peak_mb']:.0f} | {text['after']['peak_mb']:.0f} | | ≤ 250 per worker | {'met' if text['after']['peak_mb'] <= 250 else 'not met'} |",
+    ]
+    if results.get("text_no_model"):
+        bare = results["text_no_model"]
+        bare_before, bare_after = per_core(contracts, bare["before"]), per_core(contracts, bare["after"])
+        same = bare["before"]["results"] == bare["after"]["results"]
+        lines += [
+            f"| text with `--no-model` (no topic model), same folder: contracts/s/core (CPU) | {bare_before:.1f} | {bare_after:.1f} | {bare_after / bare_before:.2f}× | — | |",
+            f"| text with `--no-model`: results.jsonl byte-identical | | {'yes' if same else 'no'} | | yes | {'met' if same else 'not met'} |",
+        ]
+    lines += [
         f"| `check` one small file, start to exit, wall, best of 5 (s) | {small['before']['wall']:.2f} | {small['after']['wall']:.2f} | | ≤ 0.35 | {'met' if small['after']['wall'] <= 0.35 else 'not met'} |",
         f"| `check` one small file, CPU of the process, best of 5 (s) | {small['before']['cpu']:.2f} | {small['after']['cpu']:.2f} | | — | |",
     ]
@@ -233,6 +267,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline-src", type=Path, required=True, help="src folder of the earlier version")
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--pdf-baseline-src", type=Path, help="src folder of the version the PDF rows compare with (default: --baseline-src)")
     parser.add_argument("--skip-ocr", action="store_true")
     parser.add_argument("--write", type=Path, help="Markdown file whose end-to-end block is replaced")
     args = parser.parse_args()
@@ -247,10 +282,12 @@ def main() -> int:
         results = {
             "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "baseline": str(args.baseline_src),
+            "pdf_baseline": str(args.pdf_baseline_src or args.baseline_src),
             "pages": pdf_pages(pdf_folder),
             "contracts": sum(1 for p in text_folder.iterdir() if p.suffix == ".txt"),
-            "pdf": batch_both(pdf_folder, args.baseline_src, work),
+            "pdf": batch_both(pdf_folder, args.pdf_baseline_src or args.baseline_src, work),
             "text": batch_both(text_folder, args.baseline_src, work),
+            "text_no_model": batch_both(text_folder, args.baseline_src, work, ("--no-model",)),
             "small": small_check(args.baseline_src, work),
         }
         if not args.skip_ocr and pdf_ocr.unavailable_reason() is None:
