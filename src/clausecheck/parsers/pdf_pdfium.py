@@ -107,10 +107,11 @@ def _read(page, textpage) -> PageRead:
         segments = _turned_segments(textpage, text, turns, hidden_objects)
         return PageRead(segments, unmapped, _has_images(page) if count < 64 else False, False, sum(len(s.text) for s in segments if s.hidden))
     has_images = _has_images(page) if count < 64 else False
-    gutter = _gutter(textpage, page.get_width()) if count else None
+    rects = _text_rects(textpage) if count else []  # PDFium works the runs out anew on each count: once
+    gutter = _gutter(rects, page.get_width()) if count else None
     segments = None
     if not hidden_objects and gutter is None:
-        segments = _line_segments(textpage, text, height, _missing_spaces(textpage, text))
+        segments = _line_segments(textpage, text, height, _missing_spaces(textpage, text, rects))
     if segments is None:
         segments = _char_segments(textpage, text, height, hidden_objects, gutter)
     hidden = sum(len(s.text) for s in segments if s.hidden)
@@ -158,7 +159,12 @@ def _line_segments(textpage, text: str, height: float, spaces: set[int]) -> list
     return segments
 
 
-def _missing_spaces(textpage, text: str) -> set[int]:
+def _text_rects(textpage) -> list[tuple[float, float, float, float]]:
+    """PDFium's rectangles of the page's text runs, (left, bottom, right, top) each."""
+    return [textpage.get_rect(i) for i in range(textpage.count_rects())]
+
+
+def _missing_spaces(textpage, text: str, rects: list[tuple[float, float, float, float]]) -> set[int]:
     """Character indexes where one text run ends and the next starts after a gap with no space between.
 
     PDFium adds a space where a run of text jumps ahead on the line, but not always; text
@@ -166,12 +172,10 @@ def _missing_spaces(textpage, text: str) -> set[int]:
     on without a space, the characters' advance boxes decide: a gap wider than WORD_GAP
     of the font height is a word space (kerning inside a word stays well below it).
     """
-    count = textpage.count_rects()
     spaces: set[int] = set()
     rect = pdfium_c.FS_RECTF()
     previous = None
-    for i in range(count):
-        left, bottom, right, top = textpage.get_rect(i)
+    for left, bottom, right, top in rects:
         if previous is not None:
             p_left, p_bottom, p_right, p_top = previous
             same_row = bottom < p_top and p_bottom < top
@@ -296,12 +300,11 @@ def _interleaved(row: list[Segment], textpage, text: str) -> str:
     return " ".join("".join(out).split())
 
 
-def _gutter(textpage, width: float) -> float | None:
-    """The x of an empty vertical strip between two columns of text, or None for a one-column page."""
-    count = textpage.count_rects()
-    if count < 2 * COLUMN_MIN_ROWS:
+def _gutter(boxes: list[tuple[float, float, float, float]], width: float) -> float | None:
+    """The x of an empty vertical strip between two columns of text (`boxes`: the text runs'
+    (left, bottom, right, top)), or None for a one-column page."""
+    if len(boxes) < 2 * COLUMN_MIN_ROWS:
         return None
-    boxes = [textpage.get_rect(i) for i in range(count)]  # (left, bottom, right, top)
     rows: list[list[tuple[float, float]]] = []
     row_top: list[float] = []
     for left, bottom, right, top in sorted(boxes, key=lambda b: -b[3]):
@@ -366,11 +369,15 @@ def _page_objects(container, count_fn, get_fn, depth: int = 0, outside=None):
     for i in range(count_fn(container)):
         obj = get_fn(container, i)
         kind = pdfium_c.FPDFPageObj_GetType(obj)
-        off_page = outside(obj) if depth == 0 and outside is not None else False
+        # Only text lies hidden, and a form passes its place on to the text inside it.
+        off_page = outside(obj) if depth == 0 and outside is not None and kind in _PLACED_KINDS else False
         yield obj, kind, off_page
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
             for inner, inner_kind, inner_off in _page_objects(obj, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, depth + 1):
                 yield inner, inner_kind, inner_off or off_page
+
+
+_PLACED_KINDS = (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM)
 
 
 def _hidden_objects(page) -> set[int]:
