@@ -130,3 +130,22 @@ def test_memo_table_stays_bounded():
 
     assert [square(n) for n in (1, 2, 3, 1, 4, 5)] == [1, 4, 9, 1, 16, 25]
     assert calls == [1, 2, 3, 4, 5] and len(square.table) == 3
+
+
+def test_precompile_reads_every_pattern_as_written(monkeypatch):
+    """Workers forked after `precompile` find the backtracking bound of every rule and context
+    pattern, placeholders included, already worked out (no Unicode table built per worker)."""
+    from clausecheck.engine import compiler
+    from clausecheck.engine.warm import precompile
+
+    engine = pack_cache.cached_engine(())
+    precompile(engine)
+    monkeypatch.setattr(compiler, "_categories", lambda: pytest.fail("the category table was built again"))
+    for language in ("en", "ja"):
+        patterns = [pattern for _rule, pattern in engine.compiled(language).regex_rules]
+        for rule in engine.pack.active():
+            block = rule.languages.get(language)
+            if block is not None:
+                patterns += [*block.unless, *block.inside, *block.not_inside, *block.requires]
+        assert any("{" in pattern for pattern in patterns)
+        assert all((pattern,) in compiler.backtracking_is_bounded.table for pattern in patterns)
