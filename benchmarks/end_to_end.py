@@ -98,6 +98,8 @@ def batch_both(folder: Path, baseline: Path, work: Path, extra: tuple[str, ...] 
         run_cli(["check", str(SMALL_FILE), "--format", "json", "-o", str(work / "warm.json")], src, cache)  # rule pack cache warm
         peaks: list[float] = []
         cpu, wall, code = run_cli(["batch", str(folder), "-o", str(work / f"out-{name}-{label}"), "--jobs", "1", "--force", *extra], src, cache, peaks)
+        if not (work / f"out-{name}-{label}" / "results.jsonl").is_file():
+            raise SystemExit(f"the {name} version's batch over {folder} wrote no results (exit {code}); is {src or 'this'} a whole checkout (src and rules)?")
         out[name] = {"cpu": cpu, "wall": wall, "code": code, "peak_mb": peaks[0], "results": (work / f"out-{name}-{label}" / "results.jsonl").read_bytes()}
     return out
 
