@@ -37,7 +37,10 @@ def memo(maxsize: int):
                 pass
             result = function(*args)
             if len(table) >= maxsize:
-                del table[next(iter(table))]  # the oldest entry
+                try:
+                    del table[next(iter(table))]  # the oldest entry
+                except (KeyError, RuntimeError, StopIteration):
+                    pass  # another thread (serve) evicted it first
             table[args] = result
             return result
 
