@@ -6,8 +6,8 @@ long again; a `check` of one small file used to spend most of its time there. A 
 `regex` pattern pickles as its compiled code and unpickles in microseconds, so the results of
 this work are kept in named tables that `engine/pack_cache.py` saves with the validated pack
 and loads back into a fresh process. A table is filled as `functools.lru_cache` would fill
-it and holds `maxsize` entries at most (a few more while threads race; the oldest go first), since per-document patterns
-with party aliases pass through it too.
+it and holds `maxsize` entries at most (a few more while threads race; the oldest go
+first), since per-document patterns with party aliases pass through it too.
 
 Loading a snapshot only adds entries; it never changes what a function returns for a key,
 since the snapshot's key (pack_cache.pack_key) covers this package's code and the `regex`
