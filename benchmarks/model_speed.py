@@ -3,7 +3,11 @@
 Targets (issue 12): the whole check at most 25 % slower per contract than rules alone;
 model load ≤ 0.3 s; ≤ 150 MB more per batch worker. Check time is CPU time of this process
 (`time.process_time`, best of the repeats) over pre-read contracts, so a busy shared
-machine disturbs it little; load time and memory are measured in fresh processes.
+machine disturbs it little; load time and memory are measured in fresh processes. Load is
+measured twice: with the imports it needs (numpy and the module) from nothing, and alone in
+a process that has already imported the checker (what a check pays for the model); each as
+CPU time (judged against the target: other processes on a shared machine do not add to it)
+and as wall-clock time (shown beside it with the load average).
 
     python benchmarks/model_speed.py ../shared/corpus
     python benchmarks/model_speed.py ../shared/corpus --limit 60 --json /tmp/model_speed.json
@@ -28,10 +32,12 @@ TARGETS = {"slowdown": 0.25, "load_s": 0.3, "memory_mb": 150.0}
 
 _LOAD_CODE = """
 import time, sys
-started = time.perf_counter()
+if sys.argv[1] == "after-checker":
+    import clausecheck.pipeline
+started, started_cpu = time.perf_counter(), time.process_time()
 from clausecheck.topicmodel.model import shipped_model
 model = shipped_model()
-print(time.perf_counter() - started, model.version)
+print(time.process_time() - started_cpu, time.perf_counter() - started, model.version)
 """
 
 _MEMORY_CODE = """
@@ -71,8 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results = {"load_average_before": os.getloadavg()[0], "cpus": os.cpu_count()}
 
-    loads = [float(fresh(_LOAD_CODE).split()[0]) for _ in range(3)]
-    results["load_s"] = min(loads)
+    for mode in ("from-nothing", "after-checker"):
+        loads = [fresh(_LOAD_CODE, mode).split() for _ in range(3)]
+        results[f"load_cpu_s_{mode}"] = min(float(cpu) for cpu, _, _ in loads)
+        results[f"load_wall_s_{mode}"] = min(float(wall) for _, wall, _ in loads)
+    results["load_s"] = results["load_cpu_s_from-nothing"]
     model = shipped_model()
     results["model_version"] = model.version
     results["artefact_mb"] = round(sum(p.stat().st_size for p in (ROOT / "src/clausecheck/models").glob("topics*")) / 1e6, 2)
@@ -96,10 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     results["peak_mb_rules"] = float(fresh(_MEMORY_CODE, "rules", *memory_paths))
     results["peak_mb_model"] = float(fresh(_MEMORY_CODE, "model", *memory_paths))
     results["load_average_after"] = os.getloadavg()[0]
-    print(f"model {model.version}: load {results['load_s']:.3f} s (best of 3 fresh processes), artefact {results['artefact_mb']} MB")
+    print(f"model {model.version}: load {results['load_s']:.3f} s CPU with its imports ({results['load_wall_s_from-nothing']:.3f} s wall), {results['load_cpu_s_after-checker']:.3f} s CPU after the checker's imports ({results['load_wall_s_after-checker']:.3f} s wall); best of 3 fresh processes; artefact {results['artefact_mb']} MB")
     print(f"peak RSS of a worker checking 40 CUAD texts: rules {results['peak_mb_rules']:.0f} MB, rules + model {results['peak_mb_model']:.0f} MB (+{results['peak_mb_model'] - results['peak_mb_rules']:.0f} MB)")
     worst = max(g["slowdown"] for g in results["groups"].values())
-    print(f"targets: slowdown {worst * 100:.1f} % (≤ 25 %), load {results['load_s']:.3f} s (≤ 0.3 s), memory +{results['peak_mb_model'] - results['peak_mb_rules']:.0f} MB (≤ 150 MB); load average {results['load_average_before']:.1f} → {results['load_average_after']:.1f} on {results['cpus']} CPUs")
+    print(f"targets: slowdown {worst * 100:.1f} % (≤ 25 %), load {results['load_s']:.3f} s CPU (≤ 0.3 s), memory +{results['peak_mb_model'] - results['peak_mb_rules']:.0f} MB (≤ 150 MB); load average {results['load_average_before']:.1f} → {results['load_average_after']:.1f} on {results['cpus']} CPUs")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0

@@ -56,7 +56,7 @@ from accuracy import CUAD_TOPICS  # noqa: E402
 from clausecheck.engine.runner import CheckOptions  # noqa: E402
 from clausecheck.engine.schema import REQUIRED_ELEMENTS, TOPICS  # noqa: E402
 from clausecheck.pipeline import Settings, check_file, read_document  # noqa: E402
-from clausecheck.topicmodel.features import ngrams, normalise  # noqa: E402
+from clausecheck.topicmodel.features import char_gram_key, ngrams, normalise  # noqa: E402
 from clausecheck.topicmodel.model import LanguageModel, tfidf_rows  # noqa: E402
 from clausecheck.topicmodel.units import document_units  # noqa: E402
 
@@ -72,7 +72,7 @@ WEAK_WEIGHT = 0.5
 # where nearly every document holds a topic, a lower "best" threshold only learns that prior.
 THRESHOLD_FLOOR = 0.5
 GREY_FLOOR = 0.3
-FORMAT = 1
+FORMAT = 2  # 2: Japanese character n-grams stored as integer keys
 CONFIG = yaml.safe_load((Path(__file__).with_name("train_topics.yaml")).read_text(encoding="utf-8"))
 
 
@@ -695,9 +695,9 @@ def write_artefact(out: Path, artefacts: dict, evaluation: dict, corpus: Corpus)
     for language, (model, feature_of, thresholds, grey) in sorted(artefacts.items()):
         chosen = numpy.flatnonzero(feature_of >= 0)
         order = numpy.argsort(feature_of[chosen])
-        vocabulary = numpy.array([corpus.grams.strings[g] for g in chosen[order]])
+        vocabulary = [corpus.grams.strings[g] for g in chosen[order]]
         arrays = {
-            "vocabulary": vocabulary,
+            **vocabulary_arrays(vocabulary, language),
             "idf": model.idf.astype(numpy.float32),
             "coef": model.coef.astype(numpy.float16),
             "intercept": model.intercept.astype(numpy.float32),
@@ -708,7 +708,7 @@ def write_artefact(out: Path, artefacts: dict, evaluation: dict, corpus: Corpus)
         digest.update(json.dumps([thresholds, grey], sort_keys=True).encode())
         file_name = f"topics-{language}.npz"
         write_npz(out / file_name, arrays)
-        languages[language] = {"file": file_name, "topics": list(model.topics), "features": int(len(vocabulary)), "thresholds": thresholds, "grey": grey}
+        languages[language] = {"file": file_name, "topics": list(model.topics), "features": len(vocabulary), "thresholds": thresholds, "grey": grey}
     version = f"{FORMAT}.{digest.hexdigest()[:10]}"
     meta = {
         "format": FORMAT,
@@ -727,12 +727,29 @@ def write_artefact(out: Path, artefacts: dict, evaluation: dict, corpus: Corpus)
     return version
 
 
+def vocabulary_arrays(vocabulary: list[str], language: str) -> dict[str, numpy.ndarray]:
+    """The feature strings (feature id = position) as the checker reads them: one UTF-8 byte
+    array, n-grams separated by newlines (they never hold one; decoding it is ~10x faster than
+    a fixed-width unicode array) with the id of each; Japanese character n-grams instead as
+    sorted integer keys (`features.char_gram_key`) with the id of each, so checking looks a
+    whole document up in one numpy call and loading builds no dictionary for them."""
+    as_keys = [i for i, gram in enumerate(vocabulary) if language == "ja" and gram.startswith("c ")]
+    keyed = set(as_keys)
+    as_strings = [i for i in range(len(vocabulary)) if i not in keyed]
+    keys = numpy.array([char_gram_key(vocabulary[i][2:]) for i in as_keys], dtype=numpy.uint64)
+    order = numpy.argsort(keys, kind="stable")
+    assert len(numpy.unique(keys)) == len(keys), "two character n-grams share a key"
+    return {
+        "vocabulary": numpy.frombuffer("\n".join(vocabulary[i] for i in as_strings).encode("utf-8"), dtype=numpy.uint8),
+        "vocabulary_features": numpy.array(as_strings, dtype=numpy.int32),
+        "char_keys": keys[order],
+        "char_features": numpy.array(as_keys, dtype=numpy.int32)[order] if as_keys else numpy.zeros(0, dtype=numpy.int32),
+    }
+
+
 def write_npz(path: Path, arrays: dict[str, numpy.ndarray]) -> None:
     """An uncompressed .npz (fast to load) whose bytes depend only on the arrays: numpy.savez
-    stamps each entry with the current time. The vocabulary is stored as one UTF-8 byte
-    array, n-grams separated by newlines (they never hold one): decoding it is ~10x faster
-    than reading a fixed-width unicode array."""
-    arrays = dict(arrays, vocabulary=numpy.frombuffer("\n".join(arrays["vocabulary"].tolist()).encode("utf-8"), dtype=numpy.uint8))
+    stamps each entry with the current time."""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
         for name in sorted(arrays):
             info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))

@@ -68,7 +68,7 @@ def test_model_loads_with_every_topic_and_names_its_version(model):
     assert set(model.languages) == {"en", "ja"}
     for language_model in model.languages.values():
         assert language_model.topics == TOPICS
-        assert language_model.coef.shape == (len(language_model.vocabulary), len(TOPICS))
+        assert language_model.coef.shape == (len(language_model.vocabulary) + len(language_model.char_keys), len(TOPICS))
         assert numpy.all(language_model.grey <= language_model.threshold)
     assert model.version == shipped_version() == model.meta["version"]
 
@@ -79,13 +79,34 @@ def test_held_back_sentences_score_highest_for_their_topic(model, language, sent
     assert max(scores, key=scores.get) == topic, sorted(scores.items(), key=lambda item: -item[1])[:3]
 
 
+def _expected_pairs(language_model, texts):
+    return sorted((row, i) for row, text in enumerate(texts) for i in map(language_model.feature_id, ngrams(text, language_model.language)) if i is not None)
+
+
 def test_checking_sees_exactly_the_training_features(model):
-    # The English word cache is a shortcut: it must give the same features as `ngrams`.
+    # The English word cache and the vectorised Japanese keys are shortcuts: they must give
+    # the same features as `ngrams`, the definition training uses.
     for language, sentence, _ in HELD_BACK:
         language_model = model.languages[language]
-        expected = sorted(language_model.vocabulary[g] for g in ngrams(sentence, language) if g in language_model.vocabulary)
+        expected = [i for _, i in _expected_pairs(language_model, [sentence])]
+        assert expected, "a held-back sentence with no known feature tests nothing"
         assert sorted(language_model.ids(sentence).tolist()) == expected
         assert sorted(language_model.ids(sentence).tolist()) == expected  # second time from the cache
+
+
+MANY_TEXTS = {
+    "ja": ["第1条（目的）本契約は、甲及び乙の共同研究の条件を定める。", "", "𠮷野家は「ＡＢＣ」のNDAをlicenseとして１２３日保持する。", "秘密情報・個人情報；技術情報", "a", "乙は秘密を守る"],
+    "en": ["The Receiving Party shall hold the Confidential Information in confidence.", "", "Licensee's licence, licensee's LICENCE licence.", "of of of of", "x", "This Agreement is governed by the laws of Oregon."],
+}
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_a_document_at_a_time_gives_each_text_its_own_features(model, language):
+    language_model = model.languages[language]
+    texts = MANY_TEXTS[language]
+    rows, ids = language_model.pairs(texts)
+    assert sorted(zip(rows.tolist(), ids.tolist())) == _expected_pairs(language_model, texts)
+    assert language_model.pairs([])[0].size == 0
 
 
 def test_features_and_units_are_the_same_every_time():

@@ -13,11 +13,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy
+
 _RE_DIGITS = re.compile(r"\d")
 _RE_SPACE = re.compile(r"\s+")
 _RE_WORD = re.compile(r"[a-z0]+(?:'[a-z]+)?")
 # Japanese character n-grams are taken from runs of letters; punctuation and spaces break them.
-_RE_JA_RUN = re.compile(r"[^\s、。，．・「」『』（）()\[\]【】〔〕:：;；,.!?！？\"'“”]+")
+_JA_BREAKS = "、。，．・「」『』（）()[]【】〔〕:：;；,.!?！？\"'“”"
+_RE_JA_RUN = re.compile("[^\\s" + re.escape(_JA_BREAKS) + "]+")
+# The same breaks as code points, for the vectorised path (normalised text has no other space).
+_JA_BREAK_CODES = numpy.array(sorted(ord(c) for c in _JA_BREAKS + " "), dtype=numpy.uint64)
+KEY_BITS = 21  # a code point (≤ 0x10FFFF) plus one fits in 21 bits: three make one 63-bit key
 
 
 def normalise(text: str) -> str:
@@ -61,5 +67,37 @@ def _japanese(text: str) -> list[str]:
         for n in (1, 2, 3):
             out.extend("c " + run[i : i + n] for i in range(len(run) - n + 1))
     # Latin words inside Japanese text (PoC, NDA, Licensee) still count as words.
-    out.extend("w " + w for w in _RE_WORD.findall(text))
+    out.extend("w " + w for w in japanese_words(text))
     return out
+
+
+def char_gram_key(gram: str) -> int:
+    """The integer standing for a Japanese character 1- to 3-gram (the text after "c "):
+    each character's code point + 1 in 21 bits, so grams of different lengths never share a
+    key. Checking looks grams up by key instead of by string, with no Python loop per character."""
+    key = 0
+    for character in gram:
+        key = (key << KEY_BITS) | (ord(character) + 1)
+    return key
+
+
+def japanese_char_keys(normalised_texts: list[str]) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """(text index, key) of every character 1-3-gram of each already normalised text: the
+    same multiset as the "c " grams `ngrams` gives, computed for all texts in one numpy pass."""
+    joined = " ".join(normalised_texts)  # a space is a break: no gram spans two texts
+    codes = numpy.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32).astype(numpy.uint64)
+    lengths = numpy.fromiter((len(t) + 1 for t in normalised_texts), dtype=numpy.int64, count=len(normalised_texts))
+    text_of = numpy.repeat(numpy.arange(len(normalised_texts), dtype=numpy.int64), lengths)[: len(codes)]
+    letter = ~numpy.isin(codes, _JA_BREAK_CODES)
+    codes = codes + 1
+    shift = numpy.uint64(KEY_BITS)
+    pair = letter[:-1] & letter[1:]
+    triple = pair[:-1] & letter[2:]
+    keys = numpy.concatenate([codes[letter], ((codes[:-1] << shift) | codes[1:])[pair], ((codes[:-2] << shift << shift) | (codes[1:-1] << shift) | codes[2:])[triple]])
+    texts = numpy.concatenate([text_of[letter], text_of[:-1][pair], text_of[:-2][triple]])
+    return texts, keys
+
+
+def japanese_words(normalised: str) -> list[str]:
+    """The Latin words of a normalised Japanese text, the "w " grams `ngrams` gives."""
+    return _RE_WORD.findall(normalised)
