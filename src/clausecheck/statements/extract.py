@@ -9,6 +9,7 @@ finding (`excepted`).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import regex
@@ -30,6 +31,13 @@ _PROVISO_INSIDE = {
 _PROVISO_START = regex.compile(r"\W*(?:ただし|但し|なお|Provided|provided|Notwithstanding|notwithstanding|However|however)")
 # A proviso that switches its statement off: 「この限りでない」, "shall not apply".
 _CANCELS = regex.compile(r"この限りで(?:は)?な|適用しない|適用されない|shall\s+not\s+apply|does\s+not\s+apply|will\s+not\s+apply", regex.IGNORECASE)
+# Strings without which the patterns above cannot match: a clause or sentence that holds none
+# of them is not searched (most sentences have no proviso and no semicolon).
+_BREAK_MARKS = {"en": (";", ":"), "ja": ("；",)}
+_INSIDE_WORDS = {"en": ("provided", "except", "unless"), "ja": ("ただし", "但し")}
+_START_WORDS = ("ただし", "但し", "なお", "Provided", "provided", "Notwithstanding", "notwithstanding", "However", "however")
+# Letters that case-insensitive matching reads as an ASCII letter they do not lower-case to.
+_ODD_CASE = ("ſ", "ı")
 # A statement longer than this is cut for cue matching (a 2 MB "sentence" stays bounded).
 MAX_STATEMENT_CHARS = 5000
 
@@ -75,26 +83,59 @@ class Statement:
 
 def _segments(text: str, sentences: list[tuple[int, int]], language: str) -> list[tuple[int, int, bool]]:
     """Sentence spans cut where a proviso begins; (start, end, is_proviso)."""
-    inside = _PROVISO_INSIDE.get(language, _PROVISO_INSIDE["en"])
-    breaks = _STATEMENT_BREAK.get(language, _STATEMENT_BREAK["en"])
+    known = language if language in _PROVISO_INSIDE else "en"
+    inside = _PROVISO_INSIDE[known]
+    breaks = _STATEMENT_BREAK[known]
+    marks = _occurrences(text, _BREAK_MARKS[known])
+    openers = _occurrences(text, _START_WORDS)
+    # The English proviso words are looked for in the lower-cased text, where its offsets are
+    # the text's own; otherwise (a letter that lower-cases to two) every sentence is searched.
+    haystack = text
+    if known == "en":
+        lowered = text.lower()
+        haystack = lowered if len(lowered) == len(text) and not any(ch in text for ch in _ODD_CASE) else None
+    proviso_words = _occurrences(haystack, _INSIDE_WORDS[known]) if haystack is not None else None
     pieces: list[tuple[int, int]] = []
     for start, end in sentences:
         cut_from = start
-        for m in breaks.finditer(text, start, min(end, start + MAX_STATEMENT_CHARS)):
-            if m.start() > cut_from + 5:
-                pieces.append((cut_from, m.start()))
-                cut_from = m.end()
+        stop = min(end, start + MAX_STATEMENT_CHARS)
+        if _any_between(marks, start, stop):
+            for m in breaks.finditer(text, start, stop):
+                if m.start() > cut_from + 5:
+                    pieces.append((cut_from, m.start()))
+                    cut_from = m.end()
         pieces.append((cut_from, end))
     out: list[tuple[int, int, bool]] = []
     for start, end in pieces:
-        is_proviso = bool(_PROVISO_START.match(text, start, end))
-        cut = inside.search(text, start, min(end, start + MAX_STATEMENT_CHARS))
+        is_proviso = _any_between(openers, start, end) and _PROVISO_START.match(text, start, end) is not None
+        stop = min(end, start + MAX_STATEMENT_CHARS)
+        cut = None
+        if proviso_words is None or _any_between(proviso_words, start, stop):
+            cut = inside.search(text, start, stop)
         if cut and cut.start() > start + 5:
             out.append((start, cut.start(), is_proviso))
             out.append((cut.start(), end, True))
         else:
             out.append((start, end, is_proviso))
     return out
+
+
+def _occurrences(text: str, words) -> list[int]:
+    """Where any of `words` starts in `text`, in order."""
+    found: list[int] = []
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            found.append(at)
+            at = text.find(word, at + 1)
+    found.sort()
+    return found
+
+
+def _any_between(positions: list[int], start: int, stop: int) -> bool:
+    """True when one of the sorted `positions` lies in [start, stop)."""
+    i = bisect_left(positions, start)
+    return i < len(positions) and positions[i] < stop
 
 
 def statements_of(text: str, sentences: list[tuple[int, int]], lexicon: CompiledLexicon, truncated: list | None = None) -> tuple[Statement, ...]:
@@ -106,23 +147,25 @@ def statements_of(text: str, sentences: list[tuple[int, int]], lexicon: Compiled
     """
     segments = _segments(text, sentences, lexicon.language)
     cues = _cues_by_chunk(text, segments, lexicon)
+    starts = [cue[2] for cue in cues]  # cues are in order of start
+    ends = [cue[3] for cue in cues]
     statements: list[Statement] = []
     index = 0
+    last = len(segments) - 1
     for position, (start, end, is_proviso) in enumerate(segments):
         stop = min(end, start + MAX_STATEMENT_CHARS)
         if stop < end and truncated is not None:
             truncated.append((start, end))
-        while index < len(cues) and cues[index].start < start:
-            index += 1
-        own = []
-        scan = index
-        while scan < len(cues) and cues[scan].start < stop:
-            if cues[scan].end <= stop:
-                own.append(cues[scan])
-            scan += 1
-        following = segments[position + 1] if position + 1 < len(segments) else None
-        excepted = bool(following and following[2] and _CANCELS.search(text, following[0], min(following[1], following[0] + MAX_STATEMENT_CHARS)))
-        statements.append(Statement(start, end, tuple(own), is_proviso, excepted))
+        index = max(index, bisect_left(starts, start, index))
+        upto = bisect_left(starts, stop, index)
+        own = tuple(cues[index:upto])
+        if own and max(ends[index:upto]) > stop:  # a cue that runs on into the next statement
+            own = tuple(cue for cue in own if cue[3] <= stop)
+        excepted = False
+        if position < last:
+            following = segments[position + 1]
+            excepted = following[2] and _CANCELS.search(text, following[0], min(following[1], following[0] + MAX_STATEMENT_CHARS)) is not None
+        statements.append(Statement(start, end, own, is_proviso, excepted))
     return tuple(statements)
 
 
@@ -139,6 +182,8 @@ def _cues_by_chunk(text: str, segments, lexicon: CompiledLexicon) -> list[Cue]:
         # A skipped stretch (the cut-off end of a long statement) ends a chunk; the white space
         # between sentences does not.
         if chunk_start is not None and (start is None or start - chunk_stop > 200 or stop - chunk_start > _CHUNK_CHARS):
+            # Each chunk's cues come sorted and lie after the previous chunk's: the whole list
+            # stays in order of (start, end, feature, value).
             cues.extend(lexicon.find(text[chunk_start:chunk_stop], chunk_start))
             chunk_start = None
         if start is None:
@@ -146,5 +191,4 @@ def _cues_by_chunk(text: str, segments, lexicon: CompiledLexicon) -> list[Cue]:
         if chunk_start is None:
             chunk_start = start
         chunk_stop = stop
-    cues.sort(key=lambda c: (c.start, c.end, c.feature, c.value))
     return cues
