@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cached_property
 
 import regex
 
@@ -37,7 +38,8 @@ _BREAK_MARKS = {"en": (";", ":"), "ja": ("；",)}
 _INSIDE_WORDS = {"en": ("provided", "except", "unless"), "ja": ("ただし", "但し")}
 _START_WORDS = ("ただし", "但し", "なお", "Provided", "provided", "Notwithstanding", "notwithstanding", "However", "however")
 # Letters that case-insensitive matching reads as an ASCII letter they do not lower-case to.
-_ODD_CASE = ("ſ", "ı")
+_ODD_CASE = ("\u017f", "\u0131")  # ſ (long s), ı (dotless i)
+_NONE: frozenset[str] = frozenset()
 # A statement longer than this is cut for cue matching (a 2 MB "sentence" stays bounded).
 MAX_STATEMENT_CHARS = 5000
 
@@ -53,10 +55,19 @@ class Statement:
     excepted: bool = False  # a proviso after it switches it off in part ("この限りでない")
 
     def values(self, feature: str) -> frozenset[str]:
-        return frozenset(c.value for c in self.cues if c.feature == feature)
+        return self._features.get(feature, _NONE)
 
     def features(self) -> dict[str, frozenset[str]]:
-        return {feature: self.values(feature) for feature in FEATURES}
+        """{feature: its values} for every feature (a new dict: callers add a lead-in's)."""
+        return dict(self._features)
+
+    @cached_property
+    def _features(self) -> dict[str, frozenset[str]]:
+        # Read once per statement, in one pass: rules ask a statement many times.
+        found: dict[str, set[str]] = {feature: set() for feature in FEATURES}
+        for cue in self.cues:
+            found.setdefault(cue[0], set()).add(cue[1])
+        return {feature: frozenset(values) for feature, values in found.items()}
 
     def first(self, feature: str, values) -> Cue | None:
         return next((c for c in self.cues if c.feature == feature and c.value in values), None)
