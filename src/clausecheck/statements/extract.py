@@ -15,7 +15,9 @@ from functools import cached_property
 
 import regex
 
+from clausecheck.engine.quantities import Quantity
 from clausecheck.statements.lexicon import FEATURES, CompiledLexicon, Cue
+from clausecheck.statements.numbers import quantities_in, with_meanings
 
 # What one statement's features must lie within: a long sentence of a contract often joins
 # several statements ("…; Licensee shall…"), and a cue 400 characters away is another one's.
@@ -53,6 +55,8 @@ class Statement:
     cues: tuple[Cue, ...]
     proviso: bool = False  # this statement is an exception to the one before it
     excepted: bool = False  # a proviso after it switches it off in part ("この限りでない")
+    # The durations, amounts and percentages it states, each with its meaning (statements/numbers.py).
+    quantities: tuple[Quantity, ...] = ()
 
     def values(self, feature: str) -> frozenset[str]:
         return self._features.get(feature, _NONE)
@@ -157,8 +161,10 @@ def statements_of(text: str, sentences: list[tuple[int, int]], lexicon: Compiled
     is appended to `truncated` (as its span) for the caller to warn about.
     """
     segments = _segments(text, sentences, lexicon.language)
-    cues = _cues_by_chunk(text, segments, lexicon)
+    cues, quantities = _read_chunks(text, segments, lexicon)
     starts = [cue[2] for cue in cues]  # cues are in order of start
+    quantity_starts = [q.start for q in quantities]
+    span = FEATURE_SPAN.get(lexicon.language, FEATURE_SPAN["en"])
     ends = [cue[3] for cue in cues]
     statements: list[Statement] = []
     index = 0
@@ -176,7 +182,12 @@ def statements_of(text: str, sentences: list[tuple[int, int]], lexicon: Compiled
         if position < last:
             following = segments[position + 1]
             excepted = following[2] and _CANCELS.search(text, following[0], min(following[1], following[0] + MAX_STATEMENT_CHARS)) is not None
-        statements.append(Statement(start, end, own, is_proviso, excepted))
+        numbers = ()
+        if quantities:
+            first = bisect_left(quantity_starts, start)
+            numbers = tuple(q for q in quantities[first:bisect_left(quantity_starts, stop, first)] if q.end <= stop)
+            numbers = with_meanings(numbers, own, lexicon.lexicon, span)
+        statements.append(Statement(start, end, own, is_proviso, excepted, numbers))
     return tuple(statements)
 
 
@@ -185,9 +196,11 @@ def statements_of(text: str, sentences: list[tuple[int, int]], lexicon: Compiled
 _CHUNK_CHARS = 20_000
 
 
-def _cues_by_chunk(text: str, segments, lexicon: CompiledLexicon) -> list[Cue]:
+def _read_chunks(text: str, segments, lexicon: CompiledLexicon) -> tuple[list[Cue], list[Quantity]]:
+    """The cues and the quantities of the statements' text, in order of start."""
     spans = [(start, min(end, start + MAX_STATEMENT_CHARS)) for start, end, _ in segments]
     cues: list[Cue] = []
+    quantities: list[Quantity] = []
     chunk_start = chunk_stop = None
     for start, stop in spans + [(None, None)]:
         # A skipped stretch (the cut-off end of a long statement) ends a chunk; the white space
@@ -195,11 +208,13 @@ def _cues_by_chunk(text: str, segments, lexicon: CompiledLexicon) -> list[Cue]:
         if chunk_start is not None and (start is None or start - chunk_stop > 200 or stop - chunk_start > _CHUNK_CHARS):
             # Each chunk's cues come sorted and lie after the previous chunk's: the whole list
             # stays in order of (start, end, feature, value).
-            cues.extend(lexicon.find(text[chunk_start:chunk_stop], chunk_start))
+            chunk = text[chunk_start:chunk_stop]
+            cues.extend(lexicon.find(chunk, chunk_start))
+            quantities.extend(quantities_in(chunk, chunk_start))
             chunk_start = None
         if start is None:
             break
         if chunk_start is None:
             chunk_start = start
         chunk_stop = stop
-    return cues
+    return cues, quantities

@@ -29,8 +29,12 @@ from clausecheck.engine.compiler import leading_literals, matches_folded, requir
 
 # The features a statement has, in the order rules and explanations name them.
 FEATURES = ("modality", "action", "object", "consideration", "time", "condition")
+# The cue words of what a number is for (rules/lexicon/quantity.yaml): found with the features,
+# in the same pass, and read by statements/numbers.py.
+MEANING = "quantity"
+QUANTITY_KINDS = ("duration", "amount", "percent")
 # Features whose English cues are lemmas that inflect.
-INFLECTING = {"action", "object"}
+INFLECTING = {"action", "object", MEANING}
 LANGUAGES = ("en", "ja")
 GAP = "~"
 REGEX_PREFIX = "re:"
@@ -63,6 +67,9 @@ class Lexicon:
     path: str = ""
     # (feature, value) → {"en": ..., "ja": ...}: how the memo says a feature in plain words
     labels: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    # What a number may be for: {meaning: (the kinds of quantity it applies to, is it the
+    # kinds' fallback)}, in the order of quantity.yaml (which wins a tie).
+    meanings: dict[str, tuple[tuple[str, ...], bool]] = field(default_factory=dict)
 
     def label(self, feature: str, value: str, language: str) -> str:
         return self.labels.get((feature, value), {}).get(language) or value.replace("_", " ")
@@ -322,10 +329,12 @@ _RE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def load_lexicon(folder: Path, problems: list) -> Lexicon:
-    """Read every `<feature>.yaml` of `folder`; each problem is (path, line, code, message)."""
+    """Read every `<feature>.yaml` of `folder`, and `quantity.yaml`; each problem is (path,
+    line, code, message)."""
     entries: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
     labels: dict[tuple[str, str], dict[str, str]] = {}
-    for feature in FEATURES:
+    meanings: dict[str, tuple[tuple[str, ...], bool]] = {}
+    for feature in FEATURES + (MEANING,):
         path = folder / f"{feature}.yaml"
         if not path.is_file():
             continue
@@ -349,8 +358,10 @@ def load_lexicon(folder: Path, problems: list) -> Lexicon:
                     labels[(feature, value)] = {lang: label[lang] for lang in LANGUAGES}
                 else:
                     problems.append((str(path), 1, "E212", f"lexicon entry {value!r}: `label` needs an en and a ja text"))
+            if feature == MEANING:
+                meanings[value] = _meaning(path, value, by_language, problems)
             for language, words in by_language.items():
-                if language == "label":
+                if language == "label" or (feature == MEANING and language in _MEANING_KEYS):
                     continue
                 if language not in LANGUAGES or not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
                     problems.append((str(path), 1, "E212", f"lexicon entry {value!r}: `{language}` must be en or ja with a list of cue words"))
@@ -364,4 +375,20 @@ def load_lexicon(folder: Path, problems: list) -> Lexicon:
                 cues[language] = tuple(words)
             values[value] = cues
         entries[feature] = values
-    return Lexicon(entries, str(folder), labels)
+    return Lexicon(entries, str(folder), labels, meanings)
+
+
+_MEANING_KEYS = ("of", "fallback")
+
+
+def _meaning(path: Path, value: str, entry: dict, problems: list) -> tuple[tuple[str, ...], bool]:
+    """A quantity.yaml entry's `of` (the kinds of quantity it is a meaning of) and `fallback`."""
+    kinds = entry.get("of")
+    if not isinstance(kinds, list) or not kinds or any(kind not in QUANTITY_KINDS for kind in kinds):
+        problems.append((str(path), 1, "E212", f"quantity meaning {value!r}: `of` must list kinds of quantity ({', '.join(QUANTITY_KINDS)})"))
+        kinds = []
+    fallback = entry.get("fallback", False)
+    if not isinstance(fallback, bool):
+        problems.append((str(path), 1, "E212", f"quantity meaning {value!r}: `fallback` must be true or false"))
+        fallback = False
+    return tuple(kinds), fallback

@@ -1,0 +1,59 @@
+"""The quantities of a statement, each with what it is for: a payment term, a notice period, a cap.
+
+The numbers are read by engine/quantities.py (durations in days, amounts, percentages; kanji
+and full-width numerals). What one is for is said by the words next to it: 「60日以内に支払う」
+is a payment term, 「3か月前までに通知する」 a notice period, "shall not exceed $100,000" a
+cap. Those words are the `quantity` cues of rules/lexicon/quantity.yaml, found in the same pass
+as the statement's other cues; the quantity takes the meaning of the nearest one that applies to
+its kind, else its kind's fallback (a duration with no word near it is a plain `duration`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from clausecheck.engine.quantities import Quantity, amounts, durations, percents
+from clausecheck.statements.lexicon import MEANING, Cue, Lexicon
+
+_READERS = (durations, amounts, percents)
+
+
+def quantities_in(text: str, shift: int = 0) -> list[Quantity]:
+    """Every duration, amount and percentage of `text`, as spans moved by `shift`, in order."""
+    found: list[Quantity] = []
+    for reader in _READERS:
+        found.extend(reader(text))
+    if shift:
+        found = [replace(q, start=q.start + shift, end=q.end + shift) for q in found]
+    found.sort(key=lambda q: (q.start, q.end, q.type))
+    return found
+
+
+def with_meanings(quantities, cues: tuple[Cue, ...], lexicon: Lexicon, span: int) -> tuple[Quantity, ...]:
+    """`quantities` of one statement, each with the meaning its nearest cue (within `span`
+    characters) gives it; on a tie, the meaning listed first in quantity.yaml."""
+    if not quantities:
+        return ()
+    meanings = lexicon.meanings
+    order = {meaning: position for position, meaning in enumerate(meanings)}
+    words = [c for c in cues if c.feature == MEANING and c.value in meanings]
+    out = []
+    for quantity in quantities:
+        best = None
+        for cue in words:
+            if quantity.type not in meanings[cue.value][0]:
+                continue
+            distance = max(0, cue.start - quantity.end, quantity.start - cue.end)
+            if distance > span:
+                continue
+            key = (distance, order[cue.value])
+            if best is None or key < best[0]:
+                best = (key, cue.value)
+        meaning = best[1] if best is not None else fallback(lexicon, quantity.type)
+        out.append(replace(quantity, meaning=meaning))
+    return tuple(out)
+
+
+def fallback(lexicon: Lexicon, kind: str) -> str | None:
+    """The meaning of a `kind` of quantity that no cue qualifies."""
+    return next((meaning for meaning, (kinds, is_fallback) in lexicon.meanings.items() if is_fallback and kind in kinds), None)
