@@ -25,6 +25,7 @@ from clausecheck.engine.survival import Citations
 from clausecheck.engine.schema import Condition, LanguageBlock, LintSpec, PartySpec, Profile, QuantityCondition, QuantitySpec, Rule, StatementPattern
 from clausecheck.errors import RuleError, RuleProblem
 from clausecheck.statements.lexicon import Lexicon, load_lexicon
+from clausecheck.statements.variants import lexicon_variants
 
 PROFILES_FILE = "profiles.yaml"
 PARTIES_FILE = "parties.yaml"
@@ -158,7 +159,7 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
                     merged = lexicon_entries.setdefault(feature, {}).setdefault(value, {})
                     for language, words in cues.items():
                         merged[language] = tuple(dict.fromkeys(merged.get(language, ()) + words))
-    lexicon = Lexicon(lexicon_entries, labels=lexicon_labels, meanings=lexicon_meanings)
+    lexicon = Lexicon(lexicon_entries, labels=lexicon_labels, meanings=lexicon_meanings, variants=lexicon_variants(lexicon_entries))
     for directory, origin in dirs:
         if not directory.is_dir():
             problems.append(RuleProblem(str(directory), 1, "E200", "rule folder not found"))

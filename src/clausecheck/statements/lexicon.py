@@ -70,6 +70,9 @@ class Lexicon:
     # What a number may be for: {meaning: (the kinds of quantity it applies to, is it the
     # kinds' fallback)}, in the order of quantity.yaml (which wins a tie).
     meanings: dict[str, tuple[tuple[str, ...], bool]] = field(default_factory=dict)
+    # Other spellings of Japanese cues, from Sudachi's dictionary (statements/variants.py):
+    # {cue: (引渡し, 引渡, ...)}; each matches as its cue does.
+    variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def label(self, feature: str, value: str, language: str) -> str:
         return self.labels.get((feature, value), {}).get(language) or value.replace("_", " ")
@@ -107,6 +110,9 @@ class CompiledLexicon:
             for value, by_language in values.items():
                 for cue in by_language.get(self.language, ()):
                     self._add(feature, value, cue, keys)
+                    if self.language == "ja":
+                        for variant in self.lexicon.variants.get(cue, ()):
+                            self._add(feature, value, variant, keys)
         # A gap cue is worth a scan only where its longest part occurs: that part is a key of
         # the automaton too, and names the gap patterns it triggers.
         triggers: dict[str, list[int]] = {}
