@@ -17,11 +17,23 @@ from __future__ import annotations
 
 import itertools
 from functools import lru_cache
+from importlib import metadata
 
 # Parts of speech whose kana spelling is as usual as the kanji one (致す/いたす, 出来る/できる,
 # 予め/あらかじめ, 及び/および): their reading is a spelling too. Nouns are not (甲 is not こう).
 _KANA_SPELLED = ("副詞", "接続詞", "助動詞", "連体詞")
 MAX_VARIANTS_PER_CUE = 12
+
+
+def dictionary_version() -> str:
+    """The SudachiPy and dictionary versions the variants come from (part of a cached pack's key)."""
+    versions = []
+    for package in ("sudachipy", "sudachidict-core"):
+        try:
+            versions.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package} none")
+    return ", ".join(versions)
 
 
 def _is_kanji(ch: str) -> bool:
@@ -99,8 +111,12 @@ def _spellings(morpheme) -> list[str]:
 
 
 def lexicon_variants(entries: dict) -> dict[str, tuple[str, ...]]:
-    """`japanese_variants` of every Japanese cue of lexicon `entries` ({feature: {value: {language: cues}}})."""
-    return japanese_variants(cue for values in entries.values() for by_language in values.values() for cue in by_language.get("ja", ()))
+    """`japanese_variants` of every Japanese cue of lexicon `entries` ({feature: {value: {language: cues}}}).
+    The dictionary is let go afterwards: a checked contract never needs it."""
+    try:
+        return japanese_variants(cue for values in entries.values() for by_language in values.values() for cue in by_language.get("ja", ()))
+    finally:
+        _tokenizer.cache_clear()
 
 
 def japanese_variants(cues) -> dict[str, tuple[str, ...]]:
