@@ -349,7 +349,7 @@ class Engine:
                     if vetoed is not None and StatementPattern(pattern.required, (), pattern.actor, pattern.proviso).matches(features, statement.proviso):
                         vetoed.append((rule.id, statement.start, statement.end))
                     continue
-                if pattern.matches(features, statement.proviso, statement.quantities) and statement.close_together(list(pattern.required), span, inherited):
+                if pattern.matches(features, statement.proviso, statement) and statement.close_together(list(pattern.required), span, inherited):
                     matched_rules.add(rule.id)
                     after_term = survives if survives is not None and "after_term" in pattern.values("time") else None
                     yield _Hit(rule, unit, statement.start, statement.end, statement=statement, pattern=pattern, lead_in=lead, likewise=position in likewise, survives=after_term)

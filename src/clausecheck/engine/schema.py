@@ -131,10 +131,10 @@ class StatementPattern:
     favours: str | None = None  # overrides the rule's `party.favours` for this alternative
     quantity: QuantityCondition | None = None  # a number the statement must state
 
-    def matches(self, features: dict[str, frozenset[str]], is_proviso: bool, quantities=()) -> bool:
+    def matches(self, features: dict[str, frozenset[str]], is_proviso: bool, statement=None) -> bool:
+        """`features` hold; with a quantity condition, `statement`'s quantities (read only now,
+        once the features agree) meet it too."""
         if self.proviso is not None and self.proviso != is_proviso:
-            return False
-        if self.quantity is not None and not self.quantity.holds(quantities):
             return False
         for feature, values in self.required:
             if not features.get(feature, frozenset()) & values:
@@ -142,6 +142,8 @@ class StatementPattern:
         for feature, values in self.excluded:
             if features.get(feature, frozenset()) & values:
                 return False
+        if self.quantity is not None:
+            return statement is not None and self.quantity.holds(statement.quantities)
         return True
 
     def values(self, feature: str) -> frozenset[str]:

@@ -10,14 +10,14 @@ finding (`excepted`).
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import regex
 
 from clausecheck.engine.quantities import Quantity
 from clausecheck.statements.lexicon import FEATURES, CompiledLexicon, Cue
-from clausecheck.statements.numbers import quantities_in, with_meanings
+from clausecheck.statements.numbers import quantities_of
 
 # What one statement's features must lie within: a long sentence of a contract often joins
 # several statements ("…; Licensee shall…"), and a cue 400 characters away is another one's.
@@ -55,8 +55,17 @@ class Statement:
     cues: tuple[Cue, ...]
     proviso: bool = False  # this statement is an exception to the one before it
     excepted: bool = False  # a proviso after it switches it off in part ("この限りでない")
-    # The durations, amounts and percentages it states, each with its meaning (statements/numbers.py).
-    quantities: tuple[Quantity, ...] = ()
+    # The clause text and the lexicon it was read with: its quantities are read from them when
+    # first asked for (most statements are never asked).
+    source: str = field(default="", repr=False, compare=False)
+    reader: CompiledLexicon | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def quantities(self) -> tuple[Quantity, ...]:
+        """The durations, amounts and percentages it states, each with its meaning (statements/numbers.py)."""
+        if self.reader is None:
+            return ()
+        return quantities_of(self.source, self.start, min(self.end, self.start + MAX_STATEMENT_CHARS), self.reader)
 
     def values(self, feature: str) -> frozenset[str]:
         return self._features.get(feature, _NONE)
@@ -161,10 +170,8 @@ def statements_of(text: str, sentences: list[tuple[int, int]], lexicon: Compiled
     is appended to `truncated` (as its span) for the caller to warn about.
     """
     segments = _segments(text, sentences, lexicon.language)
-    cues, quantities = _read_chunks(text, segments, lexicon)
+    cues = _cues_by_chunk(text, segments, lexicon)
     starts = [cue[2] for cue in cues]  # cues are in order of start
-    quantity_starts = [q.start for q in quantities]
-    span = FEATURE_SPAN.get(lexicon.language, FEATURE_SPAN["en"])
     ends = [cue[3] for cue in cues]
     statements: list[Statement] = []
     index = 0
@@ -182,12 +189,7 @@ def statements_of(text: str, sentences: list[tuple[int, int]], lexicon: Compiled
         if position < last:
             following = segments[position + 1]
             excepted = following[2] and _CANCELS.search(text, following[0], min(following[1], following[0] + MAX_STATEMENT_CHARS)) is not None
-        numbers = ()
-        if quantities:
-            first = bisect_left(quantity_starts, start)
-            numbers = tuple(q for q in quantities[first:bisect_left(quantity_starts, stop, first)] if q.end <= stop)
-            numbers = with_meanings(numbers, own, lexicon.lexicon, span)
-        statements.append(Statement(start, end, own, is_proviso, excepted, numbers))
+        statements.append(Statement(start, end, own, is_proviso, excepted, text, lexicon))
     return tuple(statements)
 
 
@@ -196,25 +198,22 @@ def statements_of(text: str, sentences: list[tuple[int, int]], lexicon: Compiled
 _CHUNK_CHARS = 20_000
 
 
-def _read_chunks(text: str, segments, lexicon: CompiledLexicon) -> tuple[list[Cue], list[Quantity]]:
-    """The cues and the quantities of the statements' text, in order of start."""
+def _cues_by_chunk(text: str, segments, lexicon: CompiledLexicon) -> list[Cue]:
+    """The cues of the statements' text, in order of (start, end, feature, value)."""
     spans = [(start, min(end, start + MAX_STATEMENT_CHARS)) for start, end, _ in segments]
     cues: list[Cue] = []
-    quantities: list[Quantity] = []
     chunk_start = chunk_stop = None
     for start, stop in spans + [(None, None)]:
         # A skipped stretch (the cut-off end of a long statement) ends a chunk; the white space
         # between sentences does not.
         if chunk_start is not None and (start is None or start - chunk_stop > 200 or stop - chunk_start > _CHUNK_CHARS):
             # Each chunk's cues come sorted and lie after the previous chunk's: the whole list
-            # stays in order of (start, end, feature, value).
-            chunk = text[chunk_start:chunk_stop]
-            cues.extend(lexicon.find(chunk, chunk_start))
-            quantities.extend(quantities_in(chunk, chunk_start))
+            # stays in order.
+            cues.extend(lexicon.find(text[chunk_start:chunk_stop], chunk_start))
             chunk_start = None
         if start is None:
             break
         if chunk_start is None:
             chunk_start = start
         chunk_stop = stop
-    return cues, quantities
+    return cues

@@ -80,14 +80,16 @@ class Lexicon:
     def values(self, feature: str) -> tuple[str, ...]:
         return tuple(self.entries.get(feature, {}))
 
-    def compiled(self, language: str) -> "CompiledLexicon":
+    def compiled(self, language: str, meanings: bool = False) -> "CompiledLexicon":
+        """The cues of a language's statement features, or (`meanings`) of what a number is for:
+        those are read only around the numbers a rule asks about (statements/numbers.py)."""
         owner, cache = _COMPILED.get(id(self), (None, None))
         if owner is None or owner() is not self:  # an id is reused once its lexicon is gone
             cache = {}
             _COMPILED[id(self)] = (weakref.ref(self), cache)
-        if language not in cache:
-            cache[language] = CompiledLexicon(self, language)
-        return cache[language]
+        if (language, meanings) not in cache:
+            cache[(language, meanings)] = CompiledLexicon(self, language, meanings)
+        return cache[(language, meanings)]
 
 
 # Compiled automata per lexicon, kept beside it rather than in it, so that a pickled rule pack
@@ -99,6 +101,7 @@ _COMPILED: dict[int, tuple] = {}
 class CompiledLexicon:
     lexicon: Lexicon
     language: str
+    meanings: bool = False  # the quantity.yaml cues only, else every feature but those
     automaton: object = None
     gap_patterns: list = field(default_factory=list)  # (feature, value, literal parts, compiled)
     regexes: list = field(default_factory=list)  # (feature, value, compiled, literals every match holds or None)
@@ -107,6 +110,8 @@ class CompiledLexicon:
         automaton = ahocorasick.Automaton()
         keys: dict[str, list[tuple[str, str, bool]]] = {}
         for feature, values in self.lexicon.entries.items():
+            if (feature == MEANING) != self.meanings:
+                continue
             for value, by_language in values.items():
                 for cue in by_language.get(self.language, ()):
                     self._add(feature, value, cue, keys)

@@ -3,9 +3,13 @@
 The numbers are read by engine/quantities.py (durations in days, amounts, percentages; kanji
 and full-width numerals). What one is for is said by the words next to it: 「60日以内に支払う」
 is a payment term, 「3か月前までに通知する」 a notice period, "shall not exceed $100,000" a
-cap. Those words are the `quantity` cues of rules/lexicon/quantity.yaml, found in the same pass
-as the statement's other cues; the quantity takes the meaning of the nearest one that applies to
-its kind, else its kind's fallback (a duration with no word near it is a plain `duration`).
+cap. Those words are the cues of rules/lexicon/quantity.yaml; the quantity takes the meaning of
+the nearest one that applies to its kind, else its kind's fallback (a duration with no word near
+it is a plain `duration`).
+
+A statement's quantities are read when a rule first asks for them (`Statement.quantities`):
+reading every number of every sentence would cost more than the rest of the statement stage,
+and a rule asks only of the statements its other features already describe.
 """
 
 from __future__ import annotations
@@ -13,9 +17,23 @@ from __future__ import annotations
 from dataclasses import replace
 
 from clausecheck.engine.quantities import Quantity, amounts, durations, percents
-from clausecheck.statements.lexicon import MEANING, Cue, Lexicon
+from clausecheck.statements.lexicon import MEANING, CompiledLexicon, Cue, Lexicon
+
+# How far from a number the word that says what it is for may be, in characters.
+MEANING_SPAN = {"en": 220, "ja": 110}
 
 _READERS = (durations, amounts, percents)
+
+
+def quantities_of(text: str, start: int, stop: int, reader: CompiledLexicon) -> tuple[Quantity, ...]:
+    """The quantities of `text[start:stop]` (a statement of a clause), with their meanings, as
+    spans of `text`."""
+    piece = text[start:stop]
+    found = quantities_in(piece, start)
+    if not found:
+        return ()
+    words = tuple(reader.lexicon.compiled(reader.language, meanings=True).find(piece, start))
+    return with_meanings(found, words, reader.lexicon, MEANING_SPAN.get(reader.language, MEANING_SPAN["en"]))
 
 
 def quantities_in(text: str, shift: int = 0) -> list[Quantity]:
