@@ -147,3 +147,15 @@ def test_a_threshold_is_read_in_its_unit(tmp_path):
     pack = load_rules([_rule_pack(tmp_path, "{meaning: payment_term, at_least: 2, unit: months}")])
     (pattern,) = pack.rules["my-rule"].when
     assert pattern.quantity.type == "duration" and pattern.quantity.at_least == 60
+
+
+def test_a_finding_on_a_quantity_explains_which_number_it_read():
+    from clausecheck.engine.runner import Engine
+    from conftest import document_from_text
+
+    engine = Engine(load_rules([QUANTITY_RULES]))
+    document = document_from_text("株式会社アルファ（以下「甲」という。）と株式会社ベータ（以下「乙」という。）は、次のとおり契約を締結する。\n第6条　甲は、乙から納品を受けた日から９０日以内に委託料を支払う。", "ja")
+    finding = next(f for f in engine.check(document).findings if f.rule == "statement-payment-beyond-60-days")
+    assert finding.explanation["quantity"] == {"text": "90日", "value": 90, "type": "duration", "meaning": "payment_term"}
+    assert "90日 (支払期限)" in finding.explanation["said"]["ja"]
+    assert "90日 (payment term)" in finding.explanation["said"]["en"]
