@@ -159,3 +159,12 @@ def test_a_finding_on_a_quantity_explains_which_number_it_read():
     assert finding.explanation["quantity"] == {"text": "90日", "value": 90, "type": "duration", "meaning": "payment_term"}
     assert "90日 (支払期限)" in finding.explanation["said"]["ja"]
     assert "90日 (payment term)" in finding.explanation["said"]["en"]
+
+
+@pytest.mark.parametrize("text", ["支払90日" * 50_000, "１２３４５６７８９０日" * 20_000, "pay 30 days net " * 50_000])
+def test_a_statement_of_numbers_only_is_read_in_bounded_pieces(pack, text):
+    language = "en" if text.isascii() else "ja"
+    statements = statements_of(text, [(0, len(text))], pack.lexicon.compiled(language), [])
+    (statement,) = statements
+    found = statement.quantities  # read from the statement's first MAX_STATEMENT_CHARS only
+    assert found and all(q.end - statement.start <= 5000 for q in found)

@@ -199,7 +199,7 @@ class CompiledLexicon:
                         add((start, end, feature, value))
                     continue
                 before = folded[start - 1] if start > 0 else " "
-                inside_word = before.isalnum() or before == "_"
+                inside_word = before != " " and (before.isalnum() or before == "_")
                 # Each part of a gap cue follows a space or a non-word character (regex \w
                 # holds every letter and decimal digit), so a trigger inside a word is none.
                 if triggered and not (inside_word and (before.isalpha() or before.isdecimal() or before == "_")):
@@ -247,11 +247,12 @@ class CompiledLexicon:
                         add((m.start(), m.end(), feature, value))
             except TimeoutError:
                 continue
+        kept = _drop_contained_modalities(found)
+        # Offsets go back to the text as given only now, on the cues kept: the mapping keeps
+        # their order, and a span that holds another still holds it.
         if folded_starts:
-            found = [(s + shifts[bisect_right(folded_starts, s) - 1] + shift, e + shifts[bisect_right(folded_starts, e - 1) - 1] + shift, f, v) for s, e, f, v in found]
-        elif shift:
-            found = [(s + shift, e + shift, f, v) for s, e, f, v in found]
-        return [_new_cue(Cue, (f, v, s, e)) for s, e, f, v in _drop_contained_modalities(found)]
+            return [_new_cue(Cue, (f, v, s + shifts[bisect_right(folded_starts, s) - 1] + shift, e + shifts[bisect_right(folded_starts, e - 1) - 1] + shift)) for s, e, f, v in kept]
+        return [_new_cue(Cue, (f, v, s + shift, e + shift)) for s, e, f, v in kept]
 
 
 _new_cue = tuple.__new__  # a Cue from its fields without the named tuple's own __new__ (a Python call)

@@ -14,6 +14,7 @@ and a rule asks only of the statements its other features already describe.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 from clausecheck.engine.quantities import Quantity, amounts, durations, percents
@@ -54,11 +55,15 @@ def with_meanings(quantities, cues: tuple[Cue, ...], lexicon: Lexicon, span: int
         return ()
     meanings = lexicon.meanings
     order = {meaning: position for position, meaning in enumerate(meanings)}
-    words = [c for c in cues if c.feature == MEANING and c.value in meanings]
+    words = sorted((c for c in cues if c.feature == MEANING and c.value in meanings), key=lambda c: c.start)
+    starts = [c.start for c in words]
+    longest = max((c.end - c.start for c in words), default=0)
     out = []
     for quantity in quantities:
         best = None
-        for cue in words:
+        # Only the cues that can lie within `span` of it: a clause of numbers and cue words
+        # costs what its neighbourhoods cost, not quantities × cues.
+        for cue in words[bisect_left(starts, quantity.start - span - longest):bisect_right(starts, quantity.end + span)]:
             if quantity.type not in meanings[cue.value][0]:
                 continue
             distance = max(0, cue.start - quantity.end, quantity.start - cue.end)
