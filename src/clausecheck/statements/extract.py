@@ -35,8 +35,10 @@ _PROVISO_START = regex.compile(r"\W*(?:ただし|但し|なお|Provided|provided
 # A proviso that switches its statement off: 「この限りでない」, "shall not apply".
 _CANCELS = regex.compile(r"この限りで(?:は)?な|適用しない|適用されない|shall\s+not\s+apply|does\s+not\s+apply|will\s+not\s+apply", regex.IGNORECASE)
 # Strings without which the patterns above cannot match: a clause or sentence that holds none
-# of them is not searched (most sentences have no proviso and no semicolon).
-_BREAK_MARKS = {"en": (";", ":"), "ja": ("；",)}
+# of them is not searched (most sentences have no proviso and no semicolon). English ones are
+# looked for in the lower-cased text. Each alternative of a pattern above must hold one of its
+# strings (tests/statements/test_statements_speed.py checks it).
+_BREAK_MARKS = {"en": (";", ":", "whereas"), "ja": ("；",)}
 _INSIDE_WORDS = {"en": ("provided", "except", "unless"), "ja": ("ただし", "但し")}
 _START_WORDS = ("ただし", "但し", "なお", "Provided", "provided", "Notwithstanding", "notwithstanding", "However", "however")
 # Letters that case-insensitive matching reads as an ASCII letter they do not lower-case to.
@@ -110,20 +112,21 @@ def _segments(text: str, sentences: list[tuple[int, int]], language: str) -> lis
     known = language if language in _PROVISO_INSIDE else "en"
     inside = _PROVISO_INSIDE[known]
     breaks = _STATEMENT_BREAK[known]
-    marks = _occurrences(text, _BREAK_MARKS[known])
     openers = _occurrences(text, _START_WORDS)
-    # The English proviso words are looked for in the lower-cased text, where its offsets are
-    # the text's own; otherwise (a letter that lower-cases to two) every sentence is searched.
+    # The English marks and proviso words are looked for in the lower-cased text, where its
+    # offsets are the text's own; otherwise (a letter that lower-cases to two) every sentence
+    # is searched.
     haystack = text
     if known == "en":
         lowered = text.lower()
         haystack = lowered if len(lowered) == len(text) and not any(ch in text for ch in _ODD_CASE) else None
+    marks = _occurrences(haystack, _BREAK_MARKS[known]) if haystack is not None else None
     proviso_words = _occurrences(haystack, _INSIDE_WORDS[known]) if haystack is not None else None
     pieces: list[tuple[int, int]] = []
     for start, end in sentences:
         cut_from = start
         stop = min(end, start + MAX_STATEMENT_CHARS)
-        if _any_between(marks, start, stop):
+        if marks is None or _any_between(marks, start, stop):
             for m in breaks.finditer(text, start, stop):
                 if m.start() > cut_from + 5:
                     pieces.append((cut_from, m.start()))
