@@ -22,9 +22,10 @@ from clausecheck.engine.compiler import check_regex, check_token_pattern
 from clausecheck.engine.pack_limits import MAX_RULE_FILE_BYTES, PackTooLarge, PatternTally, check_yaml_size, count_patterns
 from clausecheck.engine.references import ReferenceForms
 from clausecheck.engine.survival import Citations
-from clausecheck.engine.schema import Condition, LanguageBlock, LintSpec, PartySpec, Profile, QuantitySpec, Rule, StatementPattern
+from clausecheck.engine.schema import Condition, LanguageBlock, LintSpec, PartySpec, Profile, QuantityCondition, QuantitySpec, Rule, StatementPattern
 from clausecheck.errors import RuleError, RuleProblem
 from clausecheck.statements.lexicon import Lexicon, load_lexicon
+from clausecheck.statements.variants import lexicon_variants
 
 PROFILES_FILE = "profiles.yaml"
 PARTIES_FILE = "parties.yaml"
@@ -134,6 +135,7 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
     tally = PatternTally()
     lexicon_entries: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
     lexicon_labels: dict = {}
+    lexicon_meanings: dict = {}  # quantity.yaml: what a number may be for
     reference_forms = ReferenceForms()
     citations = Citations({}, {})
     for directory, _origin in dirs:
@@ -151,12 +153,13 @@ def load_rules(extra_dirs: list[str | Path] | tuple = (), *, include_builtin: bo
             found = load_lexicon(directory / LEXICON_DIR, lexicon_problems)
             problems.extend(RuleProblem(*p) for p in lexicon_problems)
             lexicon_labels.update(found.labels)
+            lexicon_meanings.update(found.meanings)
             for feature, values in found.entries.items():
                 for value, cues in values.items():
                     merged = lexicon_entries.setdefault(feature, {}).setdefault(value, {})
                     for language, words in cues.items():
                         merged[language] = tuple(dict.fromkeys(merged.get(language, ()) + words))
-    lexicon = Lexicon(lexicon_entries, labels=lexicon_labels)
+    lexicon = Lexicon(lexicon_entries, labels=lexicon_labels, meanings=lexicon_meanings, variants=lexicon_variants(lexicon_entries))
     for directory, origin in dirs:
         if not directory.is_dir():
             problems.append(RuleProblem(str(directory), 1, "E200", "rule folder not found"))
@@ -429,8 +432,52 @@ def _parse_when(path: Path, data, problems: list[RuleProblem], lexicon: Lexicon 
                 problems.append(RuleProblem(file, _line(alternative, "not"), "E203", "`when.not` must be a mapping of statement features"))
         if not required:
             problems.append(RuleProblem(file, line, "E203", "`when` needs at least one feature (modality, action, object, consideration, time, condition)"))
-        patterns.append(StatementPattern(required, excluded, str(actor), proviso, favours))
+        quantity = _parse_when_quantity(path, alternative, problems, lexicon) if "quantity" in alternative else None
+        patterns.append(StatementPattern(required, excluded, str(actor), proviso, favours, quantity))
     return tuple(patterns)
+
+
+def _parse_when_quantity(path: Path, alternative, problems: list[RuleProblem], lexicon: Lexicon | None) -> QuantityCondition | None:
+    """`when.quantity: {meaning, type, above, below, at_least, at_most, unit}`, thresholds kept
+    in the quantity's base unit (days, currency units, percent)."""
+    file = str(path)
+    spec = alternative["quantity"]
+    line = _line(alternative, "quantity")
+    if not isinstance(spec, dict) or not spec:
+        problems.append(RuleProblem(file, line, "E203", "`when.quantity` must be a mapping (meaning, type, above, below, at_least, at_most, unit)"))
+        return None
+    for key in spec:
+        if key not in schema.WHEN_QUANTITY_KEYS:
+            problems.append(RuleProblem(file, _line(spec, key), "E202", f"unknown key {key!r} in `when.quantity` (use {', '.join(sorted(schema.WHEN_QUANTITY_KEYS))})"))
+    known = lexicon.meanings if lexicon is not None else {}
+    meanings = _str_list(path, spec, "meaning", problems) if "meaning" in spec else ()
+    for meaning in meanings:
+        if lexicon is not None and meaning not in known:
+            problems.append(RuleProblem(file, _line(spec, "meaning"), "E213", f"`quantity.meaning: {meaning}` is not in rules/lexicon/quantity.yaml (known: {', '.join(known)})"))
+    kind = spec.get("type")
+    if kind is not None and kind not in schema.QUANTITY_TYPES:
+        problems.append(RuleProblem(file, _line(spec, "type"), "E203", f"`quantity.type` must be one of {', '.join(schema.QUANTITY_TYPES)}"))
+        kind = None
+    kinds = {k for m in meanings if m in known for k in known[m][0]}
+    if kind is None and len(kinds) == 1:
+        kind = next(iter(kinds))  # the one kind of quantity the meanings are about
+    elif kind is not None and kinds and kind not in kinds:
+        problems.append(RuleProblem(file, _line(spec, "type"), "E203", f"`quantity.type: {kind}` is not a kind {', '.join(meanings)} applies to ({', '.join(sorted(kinds))})"))
+    thresholds = {key: spec[key] for key in ("above", "below", "at_least", "at_most") if key in spec}
+    for key, value in thresholds.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            problems.append(RuleProblem(file, _line(spec, key), "E203", f"`quantity.{key}` must be a number"))
+    thresholds = {key: float(value) for key, value in thresholds.items() if not isinstance(value, bool) and isinstance(value, (int, float))}
+    if thresholds and kind is None:
+        problems.append(RuleProblem(file, line, "E203", "`when.quantity` with a threshold needs a `type` (duration, amount, percent) or a `meaning` of one kind"))
+        return None
+    units = schema.WHEN_QUANTITY_UNITS.get(kind or "", {})
+    unit = spec.get("unit", next(iter(units), None))
+    if "unit" in spec and unit not in units:
+        problems.append(RuleProblem(file, _line(spec, "unit"), "E203", f"`quantity.unit` for a {kind or 'quantity'} must be one of {', '.join(units) or '(none: give a type)'}"))
+        unit = next(iter(units), None)
+    scale = units.get(unit, 1)
+    return QuantityCondition(frozenset(meanings), kind, **{key: value * scale for key, value in thresholds.items()})
 
 
 def _feature_values(path: Path, owner, problems: list[RuleProblem], lexicon: Lexicon | None) -> tuple[tuple[str, frozenset[str]], ...]:

@@ -34,6 +34,7 @@ from clausecheck.engine.compiler import CompiledLanguage
 from clausecheck.engine.loader import RULE_SUFFIXES, RulePack, builtin_rules_dir, load_rules
 from clausecheck.engine.runner import Engine
 from clausecheck.engine.warm import precompile
+from clausecheck.statements.variants import dictionary_version  # the Japanese cue variants depend on it
 
 CACHE_FORMAT = 3  # bump when the cached object's layout changes
 LANGUAGES = ("en", "ja")
@@ -53,7 +54,7 @@ def cache_dir() -> Path | None:
 def pack_key(extra_dirs, include_builtin: bool = True) -> str:
     """The hash of everything a loaded pack depends on: rule files and the code reading them."""
     digest = hashlib.sha256()
-    for part in (str(CACHE_FORMAT), __version__, sys.version, regex.__version__, str(include_builtin)):
+    for part in (str(CACHE_FORMAT), __version__, sys.version, regex.__version__, str(include_builtin), dictionary_version()):
         digest.update(part.encode() + b"\0")
     package = Path(clausecheck.__file__).parent
     for source in sorted(package.rglob("*.py")):  # any code that could shape a loaded pack or its index

@@ -350,7 +350,7 @@ class Engine:
                     if vetoed is not None and StatementPattern(pattern.required, (), pattern.actor, pattern.proviso).matches(features, statement.proviso):
                         vetoed.append((rule.id, statement.start, statement.end))
                     continue
-                if pattern.matches(features, statement.proviso) and statement.close_together(list(pattern.required), span, inherited):
+                if pattern.matches(features, statement.proviso, statement) and statement.close_together(list(pattern.required), span, inherited):
                     matched_rules.add(rule.id)
                     after_term = survives if survives is not None and "after_term" in pattern.values("time") else None
                     yield _Hit(rule, unit, statement.start, statement.end, statement=statement, pattern=pattern, lead_in=lead, likewise=position in likewise, survives=after_term)
@@ -600,6 +600,10 @@ def _explanation(hits: list[_Hit], favours: str | None, document: Document, lexi
             out[feature] = values
             said_values += [(feature, v) for v in values]
     out["favours"] = favours
+    # The number a `when.quantity` asked for: 「９０日 (支払期限)」.
+    quantity = next((q for q in hit.statement.quantities if hit.pattern.quantity.holds_for(q)), None) if hit.pattern.quantity else None
+    if quantity is not None:
+        out["quantity"] = {"text": quantity.text, "value": quantity.value, "type": quantity.type, "meaning": quantity.meaning}
 
     def name(party_id: str | None, language: str) -> str:
         if party_id == MUTUAL:
@@ -610,6 +614,8 @@ def _explanation(hits: list[_Hit], favours: str | None, document: Document, lexi
     words = {}
     for language in ("en", "ja"):
         parts = [name(hit.subject, language)] + [lexicon.label(f, v, language) for f, v in said_values]
+        if quantity is not None:
+            parts.append(f"{quantity.text} ({lexicon.label('quantity', quantity.meaning or quantity.type, language)})")
         line = " · ".join(parts)
         if favours:
             line += f" → favours {name(favours, 'en')}" if language == "en" else f" → {name(favours, 'ja')}に有利"

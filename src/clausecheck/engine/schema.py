@@ -61,7 +61,12 @@ TOP_KEYS = {
 }
 # `when:` — what a statement must say (rules/lexicon/ holds the values of each feature).
 STATEMENT_FEATURES = ("modality", "action", "object", "consideration", "time", "condition")
-WHEN_KEYS = set(STATEMENT_FEATURES) | {"actor", "not", "also", "proviso", "favours"}
+WHEN_KEYS = set(STATEMENT_FEATURES) | {"actor", "not", "also", "proviso", "favours", "quantity"}
+# `when.quantity:` — a number the statement states, by its meaning (rules/lexicon/quantity.yaml)
+# and a threshold: `{meaning: payment_term, above: 60}`, `{meaning: notice_period, at_least: 3, unit: months}`.
+WHEN_QUANTITY_KEYS = {"meaning", "type", "above", "below", "at_least", "at_most", "unit"}
+# A threshold's unit, in the base unit the quantity is kept in (days; currency units; percent).
+WHEN_QUANTITY_UNITS = {"duration": {"days": 1, "weeks": 7, "months": 30, "years": 365}, "amount": {"units": 1}, "percent": {"percent": 1}}
 # actor: `party` — one party acts (a mutual sentence does not match); `mutual` — both or
 # either; `any` (default); `none` — no party is named as actor.
 ACTOR_VALUES = ("party", "mutual", "any", "none")
@@ -88,6 +93,35 @@ class LanguageBlock:
 
 
 @dataclass(frozen=True)
+class QuantityCondition:
+    """`when.quantity:` — one of the statement's quantities must have one of `meanings` (any,
+    when empty), be of `type` (any, when None) and meet every threshold given, in base units."""
+
+    meanings: frozenset[str] = frozenset()
+    type: str | None = None
+    above: float | None = None  # strictly more than
+    below: float | None = None  # strictly less than
+    at_least: float | None = None
+    at_most: float | None = None
+
+    def holds(self, quantities) -> bool:
+        return any(self.holds_for(q) for q in quantities)
+
+    def holds_for(self, quantity) -> bool:
+        if self.meanings and quantity.meaning not in self.meanings:
+            return False
+        if self.type is not None and quantity.type != self.type:
+            return False
+        value = quantity.value
+        return (
+            (self.above is None or value > self.above)
+            and (self.below is None or value < self.below)
+            and (self.at_least is None or value >= self.at_least)
+            and (self.at_most is None or value <= self.at_most)
+        )
+
+
+@dataclass(frozen=True)
 class StatementPattern:
     """One alternative of a rule's `when:`; every listed feature must hold one of its values."""
 
@@ -96,8 +130,11 @@ class StatementPattern:
     actor: str = "any"
     proviso: bool | None = None  # True: only provisos; False: never provisos; None: either
     favours: str | None = None  # overrides the rule's `party.favours` for this alternative
+    quantity: QuantityCondition | None = None  # a number the statement must state
 
-    def matches(self, features: dict[str, frozenset[str]], is_proviso: bool) -> bool:
+    def matches(self, features: dict[str, frozenset[str]], is_proviso: bool, statement=None) -> bool:
+        """`features` hold; with a quantity condition, `statement`'s quantities (read only now,
+        once the features agree) meet it too."""
         if self.proviso is not None and self.proviso != is_proviso:
             return False
         for feature, values in self.required:
@@ -106,6 +143,8 @@ class StatementPattern:
         for feature, values in self.excluded:
             if features.get(feature, frozenset()) & values:
                 return False
+        if self.quantity is not None:
+            return statement is not None and self.quantity.holds(statement.quantities)
         return True
 
     def values(self, feature: str) -> frozenset[str]:

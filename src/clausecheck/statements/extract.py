@@ -9,11 +9,15 @@ finding (`excepted`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import regex
 
+from clausecheck.engine.quantities import Quantity
 from clausecheck.statements.lexicon import FEATURES, CompiledLexicon, Cue
+from clausecheck.statements.numbers import quantities_of
 
 # What one statement's features must lie within: a long sentence of a contract often joins
 # several statements ("…; Licensee shall…"), and a cue 400 characters away is another one's.
@@ -30,6 +34,16 @@ _PROVISO_INSIDE = {
 _PROVISO_START = regex.compile(r"\W*(?:ただし|但し|なお|Provided|provided|Notwithstanding|notwithstanding|However|however)")
 # A proviso that switches its statement off: 「この限りでない」, "shall not apply".
 _CANCELS = regex.compile(r"この限りで(?:は)?な|適用しない|適用されない|shall\s+not\s+apply|does\s+not\s+apply|will\s+not\s+apply", regex.IGNORECASE)
+# Strings without which the patterns above cannot match: a clause or sentence that holds none
+# of them is not searched (most sentences have no proviso and no semicolon). English ones are
+# looked for in the lower-cased text. Each alternative of a pattern above must hold one of its
+# strings (tests/statements/test_statements_speed.py checks it).
+_BREAK_MARKS = {"en": (";", ":", "whereas"), "ja": ("；",)}
+_INSIDE_WORDS = {"en": ("provided", "except", "unless"), "ja": ("ただし", "但し")}
+_START_WORDS = ("ただし", "但し", "なお", "Provided", "provided", "Notwithstanding", "notwithstanding", "However", "however")
+# Letters that case-insensitive matching reads as an ASCII letter they do not lower-case to.
+_ODD_CASE = ("\u017f", "\u0131")  # ſ (long s), ı (dotless i)
+_NONE: frozenset[str] = frozenset()
 # A statement longer than this is cut for cue matching (a 2 MB "sentence" stays bounded).
 MAX_STATEMENT_CHARS = 5000
 
@@ -43,12 +57,32 @@ class Statement:
     cues: tuple[Cue, ...]
     proviso: bool = False  # this statement is an exception to the one before it
     excepted: bool = False  # a proviso after it switches it off in part ("この限りでない")
+    # The clause text and the lexicon it was read with: its quantities are read from them when
+    # first asked for (most statements are never asked).
+    source: str = field(default="", repr=False, compare=False)
+    reader: CompiledLexicon | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def quantities(self) -> tuple[Quantity, ...]:
+        """The durations, amounts and percentages it states, each with its meaning (statements/numbers.py)."""
+        if self.reader is None:
+            return ()
+        return quantities_of(self.source, self.start, min(self.end, self.start + MAX_STATEMENT_CHARS), self.reader)
 
     def values(self, feature: str) -> frozenset[str]:
-        return frozenset(c.value for c in self.cues if c.feature == feature)
+        return self._features.get(feature, _NONE)
 
     def features(self) -> dict[str, frozenset[str]]:
-        return {feature: self.values(feature) for feature in FEATURES}
+        """{feature: its values} for every feature (a new dict: callers add a lead-in's)."""
+        return dict(self._features)
+
+    @cached_property
+    def _features(self) -> dict[str, frozenset[str]]:
+        # Read once per statement, in one pass: rules ask a statement many times.
+        found: dict[str, set[str]] = {feature: set() for feature in FEATURES}
+        for cue in self.cues:
+            found.setdefault(cue[0], set()).add(cue[1])
+        return {feature: frozenset(values) for feature, values in found.items()}
 
     def first(self, feature: str, values) -> Cue | None:
         return next((c for c in self.cues if c.feature == feature and c.value in values), None)
@@ -75,26 +109,60 @@ class Statement:
 
 def _segments(text: str, sentences: list[tuple[int, int]], language: str) -> list[tuple[int, int, bool]]:
     """Sentence spans cut where a proviso begins; (start, end, is_proviso)."""
-    inside = _PROVISO_INSIDE.get(language, _PROVISO_INSIDE["en"])
-    breaks = _STATEMENT_BREAK.get(language, _STATEMENT_BREAK["en"])
+    known = language if language in _PROVISO_INSIDE else "en"
+    inside = _PROVISO_INSIDE[known]
+    breaks = _STATEMENT_BREAK[known]
+    openers = _occurrences(text, _START_WORDS)
+    # The English marks and proviso words are looked for in the lower-cased text, where its
+    # offsets are the text's own; otherwise (a letter that lower-cases to two) every sentence
+    # is searched.
+    haystack = text
+    if known == "en":
+        lowered = text.lower()
+        haystack = lowered if len(lowered) == len(text) and not any(ch in text for ch in _ODD_CASE) else None
+    marks = _occurrences(haystack, _BREAK_MARKS[known]) if haystack is not None else None
+    proviso_words = _occurrences(haystack, _INSIDE_WORDS[known]) if haystack is not None else None
     pieces: list[tuple[int, int]] = []
     for start, end in sentences:
         cut_from = start
-        for m in breaks.finditer(text, start, min(end, start + MAX_STATEMENT_CHARS)):
-            if m.start() > cut_from + 5:
-                pieces.append((cut_from, m.start()))
-                cut_from = m.end()
+        stop = min(end, start + MAX_STATEMENT_CHARS)
+        if marks is None or _any_between(marks, start, stop):
+            for m in breaks.finditer(text, start, stop):
+                if m.start() > cut_from + 5:
+                    pieces.append((cut_from, m.start()))
+                    cut_from = m.end()
         pieces.append((cut_from, end))
     out: list[tuple[int, int, bool]] = []
     for start, end in pieces:
-        is_proviso = bool(_PROVISO_START.match(text, start, end))
-        cut = inside.search(text, start, min(end, start + MAX_STATEMENT_CHARS))
+        is_proviso = _any_between(openers, start, end) and _PROVISO_START.match(text, start, end) is not None
+        stop = min(end, start + MAX_STATEMENT_CHARS)
+        cut = None
+        if proviso_words is None or _any_between(proviso_words, start, stop):
+            cut = inside.search(text, start, stop)
         if cut and cut.start() > start + 5:
             out.append((start, cut.start(), is_proviso))
             out.append((cut.start(), end, True))
         else:
             out.append((start, end, is_proviso))
     return out
+
+
+def _occurrences(text: str, words) -> list[int]:
+    """Where any of `words` starts in `text`, in order."""
+    found: list[int] = []
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            found.append(at)
+            at = text.find(word, at + 1)
+    found.sort()
+    return found
+
+
+def _any_between(positions: list[int], start: int, stop: int) -> bool:
+    """True when one of the sorted `positions` lies in [start, stop)."""
+    i = bisect_left(positions, start)
+    return i < len(positions) and positions[i] < stop
 
 
 def statements_of(text: str, sentences: list[tuple[int, int]], lexicon: CompiledLexicon, truncated: list | None = None) -> tuple[Statement, ...]:
@@ -106,23 +174,25 @@ def statements_of(text: str, sentences: list[tuple[int, int]], lexicon: Compiled
     """
     segments = _segments(text, sentences, lexicon.language)
     cues = _cues_by_chunk(text, segments, lexicon)
+    starts = [cue[2] for cue in cues]  # cues are in order of start
+    ends = [cue[3] for cue in cues]
     statements: list[Statement] = []
     index = 0
+    last = len(segments) - 1
     for position, (start, end, is_proviso) in enumerate(segments):
         stop = min(end, start + MAX_STATEMENT_CHARS)
         if stop < end and truncated is not None:
             truncated.append((start, end))
-        while index < len(cues) and cues[index].start < start:
-            index += 1
-        own = []
-        scan = index
-        while scan < len(cues) and cues[scan].start < stop:
-            if cues[scan].end <= stop:
-                own.append(cues[scan])
-            scan += 1
-        following = segments[position + 1] if position + 1 < len(segments) else None
-        excepted = bool(following and following[2] and _CANCELS.search(text, following[0], min(following[1], following[0] + MAX_STATEMENT_CHARS)))
-        statements.append(Statement(start, end, tuple(own), is_proviso, excepted))
+        index = max(index, bisect_left(starts, start, index))
+        upto = bisect_left(starts, stop, index)
+        own = tuple(cues[index:upto])
+        if own and max(ends[index:upto]) > stop:  # a cue that runs on into the next statement
+            own = tuple(cue for cue in own if cue[3] <= stop)
+        excepted = False
+        if position < last:
+            following = segments[position + 1]
+            excepted = following[2] and _CANCELS.search(text, following[0], min(following[1], following[0] + MAX_STATEMENT_CHARS)) is not None
+        statements.append(Statement(start, end, own, is_proviso, excepted, text, lexicon))
     return tuple(statements)
 
 
@@ -132,6 +202,7 @@ _CHUNK_CHARS = 20_000
 
 
 def _cues_by_chunk(text: str, segments, lexicon: CompiledLexicon) -> list[Cue]:
+    """The cues of the statements' text, in order of (start, end, feature, value)."""
     spans = [(start, min(end, start + MAX_STATEMENT_CHARS)) for start, end, _ in segments]
     cues: list[Cue] = []
     chunk_start = chunk_stop = None
@@ -139,6 +210,8 @@ def _cues_by_chunk(text: str, segments, lexicon: CompiledLexicon) -> list[Cue]:
         # A skipped stretch (the cut-off end of a long statement) ends a chunk; the white space
         # between sentences does not.
         if chunk_start is not None and (start is None or start - chunk_stop > 200 or stop - chunk_start > _CHUNK_CHARS):
+            # Each chunk's cues come sorted and lie after the previous chunk's: the whole list
+            # stays in order.
             cues.extend(lexicon.find(text[chunk_start:chunk_stop], chunk_start))
             chunk_start = None
         if start is None:
@@ -146,5 +219,4 @@ def _cues_by_chunk(text: str, segments, lexicon: CompiledLexicon) -> list[Cue]:
         if chunk_start is None:
             chunk_start = start
         chunk_stop = stop
-    cues.sort(key=lambda c: (c.start, c.end, c.feature, c.value))
     return cues
