@@ -232,11 +232,14 @@ class CompiledLexicon:
                 window_start, window_end = max(0, trigger_end - _GAP_WINDOW), min(len(folded), trigger_end + _GAP_WINDOW)
                 if others and not all(folded.find(part, window_start, window_end) >= 0 for part in others):
                     continue
-                for m in pattern.finditer(folded, window_start, window_end, timeout=REGEX_TIMEOUT_SECONDS):
-                    span = m.span()
-                    if span not in seen:
-                        seen.add(span)
-                        add((span[0], span[1], feature, value))
+                try:
+                    for m in pattern.finditer(folded, window_start, window_end, timeout=REGEX_TIMEOUT_SECONDS):
+                        span = m.span()
+                        if span not in seen:
+                            seen.add(span)
+                            add((span[0], span[1], feature, value))
+                except TimeoutError:
+                    break  # a gap cue that takes this long is not read in this clause: no cue, no crash
         for feature, value, pattern, needs, leading in self.regexes:
             # A literal every match contains, missing from the text, saves the scan.
             if needs and not all(any(word in folded for word in group) for group in needs):
