@@ -198,3 +198,27 @@ def test_a_malformed_lexicon_entry_is_an_error(tmp_path):
     with pytest.raises(RuleError) as error:
         load_rules([folder])
     assert any(p.code == "E212" for p in error.value.problems)
+
+
+def test_a_gap_cue_search_out_of_time_gives_no_cue_and_no_error():
+    from clausecheck.engine.loader import load_rules
+
+    compiled = load_rules([]).lexicon.compiled("en")
+
+    calls = []
+
+    class Slow:
+        def finditer(self, *args, **kwargs):
+            calls.append(args)
+            raise TimeoutError("regex time limit")
+
+    text = "Licensor shall bear all costs of the audit."
+    assert any(c[0] == "action" and c[1] == "bear_costs" for c in compiled.find(text))
+    saved = list(compiled.gap_patterns)
+    try:
+        compiled.gap_patterns[:] = [(f, v, parts, Slow()) for f, v, parts, _ in saved]
+        cues = compiled.find(text)  # must not raise
+        assert calls, "the gap cue was not searched"
+        assert not any(c[0] == "action" and c[1] == "bear_costs" and text[c[2]:c[3]].startswith("bear all costs") and c[3] - c[2] > len("bear all") for c in cues)
+    finally:
+        compiled.gap_patterns[:] = saved
