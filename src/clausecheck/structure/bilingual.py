@@ -12,12 +12,14 @@ import re
 from dataclasses import replace
 
 from clausecheck.lang import detect_language, script_counts
-from clausecheck.model import Clause, Document
+from clausecheck.model import Clause, Document, Party
 
 # A block needs this many letters (a kanji counts for four) before its language is told.
 MIN_LETTERS = 8
 # Each language must hold this share of the text of the blocks long enough to tell.
 MIN_SHARE = 0.2
+# 'Minato Seiki Co., Ltd. ("Party A")': the name a party is given in the English preamble.
+_RE_EN_DEFINED_NAME = re.compile(r"[(（]\s*(?:hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?)?(?:the\s+)?[\"“]([^\"”]{1,40})[\"”]\s*[)）]", re.IGNORECASE)
 _RE_ORDINAL = re.compile(r"^(?:第(\d+)条|Article\s+(\d+)|Section\s+(\d+)|(\d+))$")
 
 
@@ -104,3 +106,20 @@ def parallel_clauses(document: Document) -> list[tuple[Clause, Clause]]:
         if english is not None:
             pairs.append((japanese, english))
     return sorted(pairs, key=lambda pair: pair[0].start)
+
+
+def with_translated_aliases(parties: tuple[Party, ...], preamble: str) -> tuple[Party, ...]:
+    """The parties with the names the other version's preamble gives them ("Party A" for 甲).
+
+    The English preamble of a Japanese contract names the same parties in the same order; only
+    when it defines exactly one name per party are they paired, so a defined "Agreement" or a
+    third name never lands on the wrong side.
+    """
+    if len(parties) < 2:
+        return parties
+    english = "\n".join(line for line in preamble.splitlines() if block_language(line) == "en")
+    known = {alias.casefold() for party in parties for alias in party.all_names}
+    names = list(dict.fromkeys(m.group(1).strip() for m in _RE_EN_DEFINED_NAME.finditer(english)))
+    if len(names) != len(parties) or any(name.casefold() in known for name in names):
+        return parties
+    return tuple(replace(party, aliases=party.aliases + (name,)) for party, name in zip(parties, names))
