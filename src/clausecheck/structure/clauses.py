@@ -84,7 +84,7 @@ def reads_as_sentence(text: str) -> bool:
         return True
     if any("\u3040" <= ch <= "\u9fff" for ch in text[:40]):
         return bool(re.search(r"[はが]、", text))
-    return len(text.split()) > 12 or "; " in text
+    return len(text.split()) > 12
 
 
 def _split_heading(marker: Marker, language_hint: str) -> tuple[str | None, str]:
