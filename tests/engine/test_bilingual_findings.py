@@ -151,3 +151,50 @@ def test_a_quote_is_never_the_heading_alone(engine, text, sentence):
         lines = [line.strip() for line in evidence.text.splitlines() if line.strip()]
         assert any(line not in headings and not any(line.endswith(h) or line.endswith(f"（{h}）") for h in headings) for line in lines), evidence.text
     assert any(sentence in e.text for e in quoted)
+
+
+REFERENCE = """共同開発契約書
+
+株式会社ミナト精機（以下「甲」という。）と株式会社ソラリス（以下「乙」という。）は、次のとおり契約を締結する。
+
+第2条（成果の帰属）
+
+本開発により生じた発明その他の成果は、すべて甲に帰属するものとし、乙は無償で甲に譲渡する。
+
+English reference: All inventions and other results of the development belong solely to Party A (甲), and Party B (乙) shall assign them to Party A free of charge.
+
+第3条（販売）
+
+乙は、本製品を自由に販売することができる。
+
+English reference: Party B shall sell the Product exclusively through Party A and shall not appoint any other distributor.
+"""
+
+
+def test_a_translation_paragraph_quotes_but_does_not_decide_alone(engine):
+    report = _check(engine, REFERENCE)
+    assigned = next(f for f in report.findings if f.rule == "ip-assigned-for-free")
+    assert {e.language for e in assigned.evidence} == {"ja", "en"}
+    assert all(e.clause == "第2条" for e in assigned.evidence)
+    # Exclusivity is only in the English reference of 第3条, not in the article itself.
+    assert report.topics["exclusivity"].status == "absent"
+    assert not [f for f in report.findings if f.topic == "exclusivity"]
+    # Written as the article itself, the same words are read.
+    article = REFERENCE.replace("乙は、本製品を自由に販売することができる。", "甲は、乙に対し、本製品の日本国内における独占的販売権を付与する。")
+    assert _check(engine, article).topics["exclusivity"].status == "present"
+
+
+def test_where_the_versions_disagree_on_whom_a_clause_favours_the_contract_language_decides():
+    from types import SimpleNamespace
+
+    from clausecheck.engine.bilingual import document_language_decides
+
+    def hit(language, favours):
+        return SimpleNamespace(unit=SimpleNamespace(language=language), favours=favours, subject=None)
+
+    ja_a, en_b, en_a = hit("ja", "A"), hit("en", "B"), hit("en", "A")
+    assert document_language_decides([ja_a, en_b, en_a], "ja") == [ja_a, en_a]
+    assert document_language_decides([ja_a, en_a], "ja") == [ja_a, en_a]  # they agree
+    assert document_language_decides([en_b, en_a], "ja") == [en_b, en_a]  # read in English only: left as it is
+    both = [ja_a, hit("ja", "B"), en_b]
+    assert document_language_decides(both, "ja") == both  # the contract's own version is split: nothing to decide by

@@ -6,6 +6,11 @@ the Japanese and the English clause, each quote marked with its language and the
 translates (`Evidence.language`, `Evidence.parallel`). Where the two versions are read by two
 rules of one topic that judge the same way (one rule's words in Japanese, another's in
 English), the second finding joins the first.
+
+A translation paragraph inside an article (「第5条 … English Reference — Article 5: …」) is a
+reference rendering, often abridged: read in its own language it quotes what the article says,
+but it does not on its own make a topic present or a finding (the article's own version is the
+contract). Parallel articles (第2条 / Article 2) are full versions and each counts.
 """
 
 from __future__ import annotations
@@ -103,3 +108,39 @@ class ParallelVersions:
             return False
         counterparts = [self.version_of(e.start)[1] for e in first.evidence]
         return all(any(self._in(e, clause) for clause in counterparts) for e in second.evidence)
+
+
+def drop_lone_reference_hits(outcomes: dict) -> None:
+    """Hits read in a translation paragraph: topic hits kept only where the article's own text
+    has a hit of the same topic; finding hits set aside as quotes (`reference_hits`), so they
+    never make a finding or decide whom it favours.
+
+    `outcomes` maps a rule id to the engine's outcome (`topic_hits`, `finding_hits`,
+    `reference_hits`), each hit with `rule` and `unit` (`unit.reference`, `unit.clause.number`).
+    """
+    topics_read = {(hit.rule.topic, hit.unit.clause.number) for outcome in outcomes.values() for hit in outcome.topic_hits if not hit.unit.reference}
+    for outcome in outcomes.values():
+        if any(hit.unit.reference for hit in outcome.topic_hits):
+            outcome.topic_hits = [h for h in outcome.topic_hits
+                                  if not h.unit.reference or (h.unit.clause.number and (h.rule.topic, h.unit.clause.number) in topics_read)]
+        if any(hit.unit.reference for hit in outcome.finding_hits):
+            outcome.reference_hits = [h for h in outcome.finding_hits if h.unit.reference]
+            outcome.finding_hits = [h for h in outcome.finding_hits if not h.unit.reference]
+
+
+def document_language_decides(hits: list, language: str) -> list:
+    """Where the two versions read whom a rule's clause favours differently, the version in the
+    contract's own language decides: the other version's hits that disagree are left out.
+
+    Each hit has `favours`, `subject` and `unit.language`. Versions that agree, or a rule read
+    in one language only, are left as they are.
+    """
+    own = [h for h in hits if h.unit.language == language]
+    if not own or len(own) == len(hits):
+        return hits
+    own_reading = {h.favours for h in own if h.favours}
+    readings = {h.favours for h in hits if h.favours}
+    if len(own_reading) != 1 or len(readings) == 1:
+        return hits
+    decided = next(iter(own_reading))
+    return own + [h for h in hits if h.unit.language != language and h.favours == decided]

@@ -25,8 +25,8 @@ _HEADING_LINE_MAX_CHARS = 160
 
 def operative_span(document: Document, clause: Clause, start: int, end: int, max_chars: int) -> tuple[int, int]:
     """`(start, end)` unchanged, or run on to the clause's first sentence when the quote is a heading line alone."""
-    if end - start > _HEADING_LINE_MAX_CHARS:
-        return start, end
+    if end - start > _HEADING_LINE_MAX_CHARS or clause.kind not in ("clause", "schedule"):
+        return start, end  # a title in the preamble heads the whole contract, not the line after it
     blocks = document.blocks
     position = _block_position(blocks, start)
     if position is None or not _is_heading_line(blocks[position], clause, document.text[start:end]):

@@ -18,7 +18,7 @@ from functools import lru_cache
 import regex
 
 from clausecheck.engine import quantities
-from clausecheck.engine.bilingual import ParallelVersions
+from clausecheck.engine.bilingual import ParallelVersions, document_language_decides, drop_lone_reference_hits
 from clausecheck.engine.budget import CURRENT_BUDGET, RegexBudget, context_key
 from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage, backtracking_is_bounded, compile_folded, compile_regex, compile_rules, expand_placeholders, matches_folded
 from clausecheck.engine.contract_type import detect_contract_type
@@ -33,7 +33,7 @@ from clausecheck.engine.profiles import required_elements
 from clausecheck.engine.quotes import operative_span
 from clausecheck.engine.references import localise_all
 from clausecheck.lang import NormalisedText, normalise, pipeline, split_for_tokeniser
-from clausecheck.structure.bilingual import translation_parts
+from clausecheck.structure.bilingual import is_bilingual, translation_parts
 from clausecheck.statements import Statement, statements_of
 from clausecheck.statements.extract import FEATURE_SPAN, MAX_STATEMENT_CHARS
 from clausecheck.model import (
@@ -84,6 +84,7 @@ class _Unit:
     statements: tuple = ()  # set by the statement stage, read when one statement needs another
     document_units: list = field(default_factory=list)  # every unit of the document (shared list)
     survives: tuple | None = None  # (unit, statement) of a survival clause that cites this article
+    reference: bool = False  # a translation paragraph inside an article of the other language
 
 
 @dataclass
@@ -108,6 +109,7 @@ _NO_BLOCK = LanguageBlock()
 class _RuleOutcome:
     topic_hits: list[_Hit] = field(default_factory=list)
     finding_hits: list[_Hit] = field(default_factory=list)
+    reference_hits: list[_Hit] = field(default_factory=list)  # read in a translation paragraph: quoted, never deciding
 
 
 class Engine:
@@ -214,6 +216,7 @@ class Engine:
         if budget.skipped_context_patterns():
             warnings.append(Warning("W210", f"context pattern(s) {', '.join(budget.skipped_context_patterns())} took longer than {REGEX_TIMEOUT_SECONDS}s and were skipped for the rest of the document"))
         unreadable = document.unreadable
+        drop_lone_reference_hits(outcomes)
         topics = self._topics(document, outcomes, unreadable)
         model = shipped_model() if options.use_model and not options.force_required and options.only_rules is None else None
         if model is not None:
@@ -245,6 +248,7 @@ class Engine:
 
     def _units(self, document: Document) -> list[_Unit]:
         units = []
+        bilingual = is_bilingual(document.blocks)
         for clause in document.clauses:
             if clause.kind in ("toc",) or not clause.text.strip():
                 continue
@@ -253,9 +257,9 @@ class Engine:
             if language != document.language and len(clause.text) < 40:
                 language = document.language
             # An article with its translation inside: each language's part read in that language.
-            for part, part_language in translation_parts(clause, language):
+            for part, part_language in translation_parts(clause, language) if bilingual else [(clause, language)]:
                 norm = normalise(part.text)
-                units.append(_Unit(part, part_language, norm, _sentences(norm.text, part_language)))
+                units.append(_Unit(part, part_language, norm, _sentences(norm.text, part_language), reference=part_language != language))
         return units
 
     def _match_unit(self, unit: _Unit, compiled: CompiledLanguage, aliases: dict[str, str], warnings: list[Warning], budget: RegexBudget):
@@ -514,6 +518,8 @@ class Engine:
                     # The other version of a clause a statement read says the same thing: the statement's reading stands.
                     read = [_original_offset(h.unit, h.start) for h in statement_hits]
                     hits = [h for h in hits if h.statement is not None or not versions.translates_any(_original_offset(h.unit, h.start), read)]
+            if versions:
+                hits = document_language_decides(hits, document.language)
             if rule.party is not None and rule.party.favours == "dominant":
                 by_dominant.append((rule, hits))
                 continue
@@ -534,7 +540,7 @@ class Engine:
             evidence = _evidence_list(document, hits, limit=rule.max_evidence)
             if versions:
                 # The other version's quote may come from a hit the reading of who acts set aside.
-                every_hit = outcome.finding_hits
+                every_hit = outcome.finding_hits + outcome.reference_hits
                 evidence = versions.with_counterparts(evidence, _evidence_list(document, every_hit, limit=len(every_hit)))
             first = min(_original_offset(h.unit, h.start) for h in hits)
             fields = _finding_fields(rule, kind, severity, favours, evidence, language)

@@ -60,7 +60,11 @@ def translation_parts(clause: Clause, language: str) -> list[tuple[Clause, str]]
     gives the article's own text and the translation as two parts, each a Clause located in
     `Document.text`, so each is read by the rules of its language.
     """
-    translations = [child for child in clause.children if child.number is None and child.language not in (None, language)]
+    others = [child for child in clause.children if child.number is not None or child.language in (None, language)]
+    # Only a translation between the article's sub-clauses is cut out: one inside the span of
+    # a sub-clause (a title in Chinese within a licence's (a)) stays part of it.
+    translations = [child for child in clause.children if child.number is None and child.language not in (None, language)
+                    and not any(other.start < child.start < other.end for other in others)]
     if not translations:
         return [(clause, language)]
     parts: list[tuple[Clause, str]] = []
