@@ -156,3 +156,65 @@ def test_english_article_headings_of_a_bilingual_contract(english_head):
     text = INTERLEAVED.replace("Article 2 (Ownership of Results)", english_head)
     document = document_from_text(text)
     assert find_clause(document, "Article 2").heading.lower() == "ownership of results"
+
+
+def _interleaved_pdf(path):
+    reportlab = pytest.importorskip("reportlab")
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    assert reportlab
+    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiMin-W3"))
+    page = canvas.Canvas(str(path), pagesize=A4)
+    y = 800
+    for paragraph in (p for p in INTERLEAVED.split("\n\n") if p.strip()):
+        japanese = any("\u3040" <= ch <= "\u9fff" for ch in paragraph)
+        page.setFont("HeiseiMin-W3" if japanese else "Helvetica", 9)
+        width = 40 if japanese else 95
+        text = paragraph.strip()
+        for start in range(0, len(text), width):
+            page.drawString(50, y, text[start:start + width])
+            y -= 13
+        y -= 10
+    page.save()
+
+
+def test_interleaved_pdf_keeps_the_two_numberings_apart(tmp_path):
+    path = tmp_path / "interleaved.pdf"
+    _interleaved_pdf(path)
+    document = read_document(path)
+    top = _top(document)
+    assert [c.number for c in top] == ["第1条", "Article 1", "第2条", "Article 2", "第3条", "Article 3"]
+    assert [c.language for c in top] == ["ja", "en"] * 3
+
+
+def test_an_english_annex_list_is_not_a_translation_of_the_articles():
+    articles = "".join(f"第{n}条（第{n}の定め）\n甲及び乙は、本契約の第{n}の事項について誠実に協議し、その結果を書面により確認するものとする。\n" for n in range(1, 11))
+    annex = "Annex\n" + "".join(f"{n}. Item {n} of the evaluation services to be performed by the parties under this agreement, with the deliverables to be handed over by the parties at the end of the evaluation period and the acceptance tests that apply to them.\n" for n in range(1, 4))
+    document = document_from_text(articles + annex)
+    assert [c.number for c in _top(document)] == [f"第{n}条" for n in range(1, 11)] + ["1", "2", "3"]
+    assert parallel_clauses(document) == []
+
+
+def _dotted_versions(interleaved: bool) -> str:
+    japanese = [f"{n}．第{n}の事項\n甲及び乙は、第{n}の事項について誠実に協議し、その結果を書面で確認する。" for n in range(1, 6)]
+    english = [f"{n}. Matter {n}\nThe parties shall discuss matter {n} in good faith and confirm the outcome in writing." for n in range(1, 6)]
+    preamble = "覚書 / Memorandum\n株式会社ミナト精機（以下「甲」という。）と株式会社ソラリス（以下「乙」という。）は、次のとおり合意する。\n"
+    if interleaved:
+        body = [part for pair in zip(japanese, english) for part in pair]
+    else:
+        body = japanese + ["English Version"] + english
+    return preamble + "\n".join(body) + "\n"
+
+
+@pytest.mark.parametrize("interleaved", [True, False])
+def test_two_dotted_numberings_count_apart(interleaved):
+    document = document_from_text(_dotted_versions(interleaved))
+    top = _top(document)
+    expected = [(str(n), language) for n in range(1, 6) for language in ("ja", "en")] if interleaved else \
+        [(str(n), "ja") for n in range(1, 6)] + [(str(n), "en") for n in range(1, 6)]
+    assert [(c.number, c.language) for c in top] == expected
+    assert all(c.kind != "toc" for c in document.clauses)
+    assert len(parallel_clauses(document)) == 5

@@ -18,6 +18,8 @@ from clausecheck.model import Clause, Document, Party
 MIN_LETTERS = 8
 # Each language must hold this share of the text of the blocks long enough to tell.
 MIN_SHARE = 0.2
+# The shorter numbering must have this share of the longer one's clauses to be its translation.
+PARALLEL_SHARE = 0.6
 # 'Minato Seiki Co., Ltd. ("Party A")': the name a party is given in the English preamble.
 _RE_EN_DEFINED_NAME = re.compile(r"[(（]\s*(?:hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?)?(?:the\s+)?[\"“]([^\"”]{1,40})[\"”]\s*[)）]", re.IGNORECASE)
 _RE_ORDINAL = re.compile(r"^(?:第(\d+)条|Article\s+(\d+)|Section\s+(\d+)|(\d+))$")
@@ -94,6 +96,8 @@ def parallel_clauses(document: Document) -> list[tuple[Clause, Clause]]:
     Numbered top-level clauses pair by their place in their numbering (第2条 ↔ Article 2 ↔ 2.);
     a translation paragraph inside an article pairs with the article.
     """
+    if not is_bilingual(document.blocks):
+        return []  # a Chinese title in an English licence is no second version of it
     pairs: list[tuple[Clause, Clause]] = []
     by_language: dict[str, dict[int, Clause]] = {"ja": {}, "en": {}}
     for clause in document.clauses:
@@ -105,10 +109,14 @@ def parallel_clauses(document: Document) -> list[tuple[Clause, Clause]]:
         for child in clause.children:
             if child.number is None and child.language in by_language and child.language != clause.language:
                 pairs.append((clause, child) if clause.language == "ja" else (child, clause))
-    for place, japanese in by_language["ja"].items():
-        english = by_language["en"].get(place)
-        if english is not None:
-            pairs.append((japanese, english))
+    counts = sorted(len(numbered) for numbered in by_language.values())
+    # Two numberings of about the same length translate each other; 第1条…第20条 and an annex
+    # listing "1." to "3." do not.
+    if counts[0] >= PARALLEL_SHARE * counts[1]:
+        for place, japanese in by_language["ja"].items():
+            english = by_language["en"].get(place)
+            if english is not None:
+                pairs.append((japanese, english))
     return sorted(pairs, key=lambda pair: pair[0].start)
 
 

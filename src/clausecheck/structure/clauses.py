@@ -24,7 +24,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from clausecheck.lang import detect_language
+from clausecheck.lang import detect_language, language_of_counts, script_counts
 from clausecheck.model import Block, Clause
 from clausecheck.structure.bilingual import block_language, is_bilingual
 from clausecheck.structure.numbering import Marker, find_marker
@@ -135,6 +135,10 @@ def build_clauses(blocks: tuple[Block, ...], text: str) -> tuple[Clause, ...]:
     translation: _Open | None = None  # a paragraph in the other language of a bilingual contract
     bilingual = is_bilingual(blocks)
     default_language = detect_language(text)
+    # Each numbering of a bilingual contract counts on its own: "1. Purpose" after １．～１０．
+    # of the Japanese version starts the English one (not a contents list, not a jump back).
+    previous_of_lane: dict[str, dict[str, int]] = {}
+    lane: str | None = None
 
     def open_clause(node: _Open) -> None:
         nonlocal seen_top
@@ -180,6 +184,12 @@ def build_clauses(blocks: tuple[Block, ...], text: str) -> tuple[Clause, ...]:
             pending_heading, pending_heading_block = m.group(1), block
             continue
         marker = _marker_for(block, previous, stack, bilingual, default_language)
+        if bilingual and marker is not None and marker.style in TOP_STYLES:
+            marker_lane = _marker_language(marker, default_language)
+            if marker_lane != lane:
+                if lane is not None:
+                    previous_of_lane[lane] = previous
+                previous, lane = previous_of_lane.get(marker_lane, {}), marker_lane
         if marker is not None and marker.style in TOP_STYLES and marker.value == 1 and (previous.get(marker.style) or 0) >= 2:
             listed = _contents_listing(roots)
             if listed:
@@ -454,9 +464,10 @@ def _marker_language(marker: Marker, default_language: str) -> str:
     a decimal or list number is in the language of the words after it."""
     if marker.style.startswith("ja"):
         return "ja"
-    if marker.style == "en-article":
-        return block_language(marker.rest) or "en"
-    return block_language(marker.rest) or default_language
+    cjk, latin = script_counts(marker.rest[:200])
+    if cjk or latin:
+        return language_of_counts(cjk, latin)  # "Matter 1" is English however short
+    return "en" if marker.style == "en-article" else default_language
 
 
 def _paragraph_or_item(marker: Marker, stack: list[_Open], previous: dict[str, int]) -> Marker:
