@@ -248,7 +248,7 @@ class Engine:
 
     def _units(self, document: Document) -> list[_Unit]:
         units = []
-        bilingual = is_bilingual(document.blocks)
+        bilingual = is_bilingual(document.blocks, document.text)
         for clause in document.clauses:
             if clause.kind in ("toc",) or not clause.text.strip():
                 continue

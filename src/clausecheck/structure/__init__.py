@@ -23,7 +23,7 @@ def build_document(raw: RawDocument, language: str | None = None) -> Document:
     preamble = _preamble_text(clauses, text)
     signature = next((c.text for c in clauses if c.kind == "signature"), "")
     parties = find_parties(preamble, text, language, signature or text[-3000:])
-    if is_bilingual(raw.blocks):
+    if is_bilingual(raw.blocks, text):
         parties = with_translated_aliases(parties, preamble)
     document = Document(
         source=raw.source,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from clausecheck.lang import detect_language, script_counts
+from clausecheck.lang import language_of_counts, script_counts
 from clausecheck.model import Clause, Document, Party
 
 # A block needs this many letters (a kanji counts for four) before its language is told.
@@ -30,12 +30,15 @@ def block_language(text: str) -> str | None:
     cjk, latin = script_counts(text[:2000])
     if cjk * 4 + latin < MIN_LETTERS:
         return None
-    return detect_language(text)
+    return language_of_counts(cjk, latin)
 
 
-def is_bilingual(blocks) -> bool:
+def is_bilingual(blocks, text: str | None = None) -> bool:
     """Whether a real share of the text is in each language (not an English name in a Japanese
-    contract, not a Japanese address in an English one)."""
+    contract, not a Japanese address in an English one). `text`: the blocks' text, when joined already."""
+    cjk, latin = script_counts(text if text is not None else "".join(block.text for block in blocks))
+    if cjk * 2 < MIN_SHARE * latin or latin < MIN_SHARE * cjk:
+        return False  # one script all but alone: no block-by-block look needed
     weight = {"ja": 0, "en": 0}
     for block in blocks:
         if len(block.text) < 30:
@@ -96,7 +99,7 @@ def parallel_clauses(document: Document) -> list[tuple[Clause, Clause]]:
     Numbered top-level clauses pair by their place in their numbering (第2条 ↔ Article 2 ↔ 2.);
     a translation paragraph inside an article pairs with the article.
     """
-    if not is_bilingual(document.blocks):
+    if not is_bilingual(document.blocks, document.text):
         return []  # a Chinese title in an English licence is no second version of it
     pairs: list[tuple[Clause, Clause]] = []
     by_language: dict[str, dict[int, Clause]] = {"ja": {}, "en": {}}

@@ -133,7 +133,7 @@ def build_clauses(blocks: tuple[Block, ...], text: str) -> tuple[Clause, ...]:
     toc: _Open | None = None
     toc_open = False
     translation: _Open | None = None  # a paragraph in the other language of a bilingual contract
-    bilingual = is_bilingual(blocks)
+    bilingual = is_bilingual(blocks, text)
     default_language = detect_language(text)
     # Each numbering of a bilingual contract counts on its own: "1. Purpose" after １．～１０．
     # of the Japanese version starts the English one (not a contents list, not a jump back).
