@@ -471,7 +471,7 @@ def _marker_language(marker: Marker, default_language: str) -> str:
 
 
 def _paragraph_or_item(marker: Marker, stack: list[_Open], previous: dict[str, int]) -> Marker:
-    """"1." inside 第N条: a 項 (paragraph) or a 号 (item of a list the text before introduces).
+    """A "1." inside 第N条: a 項 (paragraph) or a 号 (an item of a list the text before introduces).
 
     A number that goes on with the open list is an item, one that goes on with the 項 a 項;
     where both would (item 1 then "2."), the sentence decides: a 項 has its own subject and
