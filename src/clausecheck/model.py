@@ -262,6 +262,10 @@ class Evidence:
     match_start: int = 0  # offset of `match` inside `text`
     detector: str = "rule"  # "rule" | "model" (the trained topic model found it)
     score: float | None = None  # the model's score, for detector "model"
+    # A bilingual contract: the language of the version quoted, and the clause of the other
+    # version it translates (第2条 ↔ Article 2). None in a contract written in one language.
+    language: str | None = None
+    parallel: str | None = None
 
     def as_dict(self) -> dict:
         out = {
@@ -277,6 +281,10 @@ class Evidence:
         }
         if self.score is not None:
             out["score"] = self.score
+        if self.language is not None:
+            out["language"] = self.language
+        if self.parallel is not None:
+            out["parallel"] = self.parallel
         return out
 
 

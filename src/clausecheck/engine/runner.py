@@ -18,6 +18,7 @@ from functools import lru_cache
 import regex
 
 from clausecheck.engine import quantities
+from clausecheck.engine.bilingual import ParallelVersions, document_language_decides, drop_lone_reference_hits
 from clausecheck.engine.budget import CURRENT_BUDGET, RegexBudget, context_key
 from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage, backtracking_is_bounded, compile_folded, compile_regex, compile_rules, expand_placeholders, matches_folded
 from clausecheck.engine.contract_type import detect_contract_type
@@ -29,8 +30,10 @@ from clausecheck.engine.parties import MUTUAL, PartyIndex, build_index, resolve_
 from clausecheck.engine.schema import TOPICS, LanguageBlock, Rule, StatementPattern
 from clausecheck.engine.survival import article_of, surviving_articles
 from clausecheck.engine.profiles import required_elements
+from clausecheck.engine.quotes import operative_span
 from clausecheck.engine.references import localise_all
 from clausecheck.lang import NormalisedText, normalise, pipeline, split_for_tokeniser
+from clausecheck.structure.bilingual import is_bilingual, translation_parts
 from clausecheck.statements import Statement, statements_of
 from clausecheck.statements.extract import FEATURE_SPAN, MAX_STATEMENT_CHARS
 from clausecheck.model import (
@@ -81,6 +84,7 @@ class _Unit:
     statements: tuple = ()  # set by the statement stage, read when one statement needs another
     document_units: list = field(default_factory=list)  # every unit of the document (shared list)
     survives: tuple | None = None  # (unit, statement) of a survival clause that cites this article
+    reference: bool = False  # a translation paragraph inside an article of the other language
 
 
 @dataclass
@@ -105,6 +109,7 @@ _NO_BLOCK = LanguageBlock()
 class _RuleOutcome:
     topic_hits: list[_Hit] = field(default_factory=list)
     finding_hits: list[_Hit] = field(default_factory=list)
+    reference_hits: list[_Hit] = field(default_factory=list)  # read in a translation paragraph: quoted, never deciding
 
 
 class Engine:
@@ -211,6 +216,7 @@ class Engine:
         if budget.skipped_context_patterns():
             warnings.append(Warning("W210", f"context pattern(s) {', '.join(budget.skipped_context_patterns())} took longer than {REGEX_TIMEOUT_SECONDS}s and were skipped for the rest of the document"))
         unreadable = document.unreadable
+        drop_lone_reference_hits(outcomes)
         topics = self._topics(document, outcomes, unreadable)
         model = shipped_model() if options.use_model and not options.force_required and options.only_rules is None else None
         if model is not None:
@@ -242,6 +248,7 @@ class Engine:
 
     def _units(self, document: Document) -> list[_Unit]:
         units = []
+        bilingual = is_bilingual(document.blocks, document.text)
         for clause in document.clauses:
             if clause.kind in ("toc",) or not clause.text.strip():
                 continue
@@ -249,8 +256,10 @@ class Engine:
             # A bilingual contract: a clause in the other language is checked in its own.
             if language != document.language and len(clause.text) < 40:
                 language = document.language
-            norm = normalise(clause.text)
-            units.append(_Unit(clause, language, norm, _sentences(norm.text, language)))
+            # An article with its translation inside: each language's part read in that language.
+            for part, part_language in translation_parts(clause, language) if bilingual else [(clause, language)]:
+                norm = normalise(part.text)
+                units.append(_Unit(part, part_language, norm, _sentences(norm.text, part_language), reference=part_language != language))
         return units
 
     def _match_unit(self, unit: _Unit, compiled: CompiledLanguage, aliases: dict[str, str], warnings: list[Warning], budget: RegexBudget):
@@ -473,6 +482,7 @@ class Engine:
     def _findings(self, document, outcomes, topics, contract_type, perspective, language, options, unreadable) -> list[Finding]:
         profile = self.pack.profiles.get(contract_type.id)
         required = required_elements(profile, document, topics)
+        versions = ParallelVersions(document)  # a bilingual contract's two versions of each clause
         drafts: list[tuple[int, int, dict]] = []
         by_dominant: list[tuple[Rule, list[_Hit]]] = []  # favour told from the other findings
         for rule in self.pack.active():
@@ -504,6 +514,12 @@ class Engine:
                     return any(s.unit is hit.unit and s.start < hit.end and hit.start < s.end for s in statement_hits)
 
                 hits = statement_hits + [h for h in hits if h.statement is None and not read_by_a_statement(h)]
+                if versions:
+                    # The other version of a clause a statement read says the same thing: the statement's reading stands.
+                    read = [_original_offset(h.unit, h.start) for h in statement_hits]
+                    hits = [h for h in hits if h.statement is not None or not versions.translates_any(_original_offset(h.unit, h.start), read)]
+            if versions:
+                hits = document_language_decides(hits, document.language)
             if rule.party is not None and rule.party.favours == "dominant":
                 by_dominant.append((rule, hits))
                 continue
@@ -522,6 +538,10 @@ class Engine:
                 if favours == perspective:
                     kind, severity = "note", "info"
             evidence = _evidence_list(document, hits, limit=rule.max_evidence)
+            if versions:
+                # The other version's quote may come from a hit the reading of who acts set aside.
+                every_hit = outcome.finding_hits + outcome.reference_hits
+                evidence = versions.with_counterparts(evidence, _evidence_list(document, every_hit, limit=len(every_hit)))
             first = min(_original_offset(h.unit, h.start) for h in hits)
             fields = _finding_fields(rule, kind, severity, favours, evidence, language)
             fields.update(advice_fields(rule, kind, favours, perspective, tuple(p.id for p in document.parties), language))
@@ -537,7 +557,8 @@ class Engine:
                 fields["explanation"] = _dominant_explanation(dominant, lead, total, document) if dominant else {}
                 drafts.append((SEVERITY_ORDER[severity], min(_original_offset(h.unit, h.start) for h in hits), fields))
         drafts.sort(key=lambda item: (-item[0], item[1], item[2]["rule"]))
-        return [Finding(id=f"F{i}", **fields) for i, (_, _, fields) in enumerate(drafts, start=1)]
+        findings = [Finding(id=f"F{i}", **fields) for i, (_, _, fields) in enumerate(drafts, start=1)]
+        return versions.merged(findings) if versions else findings
 
 
 # Which required feature files a `when:` alternative in the pattern index: the most telling first.
@@ -1157,6 +1178,7 @@ def _evidence(document: Document, hit: _Hit) -> Evidence:
     match_start, match_end = base + orig_m_start, base + orig_m_end
     # The quote must hold the match whole.
     start, end = min(base + orig_s_start, match_start), max(base + orig_s_end, match_end)
+    start, end = operative_span(document, _deepest(unit.clause, match_start), start, end, EVIDENCE_MAX_CHARS)
     if end - start > EVIDENCE_MAX_CHARS:
         # Keep the match in view: a window around it, cut at the sentence edges.
         half = (EVIDENCE_MAX_CHARS - (match_end - match_start)) // 2

@@ -267,6 +267,9 @@ def finding_view(report: Report, finding: Finding, index: ClauseIndex, strings: 
         "favours": party_label(report, finding.favours, strings),
         "favours_you": bool(report.perspective and finding.favours == report.perspective),
         "quotes": quotes,
+        # The first quote, and in a bilingual contract the same clause's other version with it.
+        "lead_quotes": quotes[:1] + [q for q, e in zip(quotes[1:], finding.evidence[1:])
+                                     if finding.evidence[0].language and e.language not in (None, finding.evidence[0].language)][:1],
         # What the statement says in plain words of the memo's language (rules with `when:`).
         "reading": finding.explanation.get("said", {}).get(strings.get("language", "en")) if finding.explanation else None,
         "changes": list(finding.changes),

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from clausecheck.lang import detect_language
 from clausecheck.model import Clause, Document, RawDocument
+from clausecheck.structure.bilingual import is_bilingual, with_translated_aliases
 from clausecheck.structure.changes import place_changes
 from clausecheck.structure.clauses import build_clauses
 from clausecheck.structure.parties import find_definitions, find_effective_date, find_parties, find_title
@@ -22,6 +23,8 @@ def build_document(raw: RawDocument, language: str | None = None) -> Document:
     preamble = _preamble_text(clauses, text)
     signature = next((c.text for c in clauses if c.kind == "signature"), "")
     parties = find_parties(preamble, text, language, signature or text[-3000:])
+    if is_bilingual(raw.blocks, text):
+        parties = with_translated_aliases(parties, preamble)
     document = Document(
         source=raw.source,
         text=text,

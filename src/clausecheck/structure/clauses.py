@@ -9,7 +9,13 @@ Around the numbered body: a table of contents (titled, dotted, or found when the
 starts again at 1) becomes one `toc` clause; cover lines join the preamble; lettered lines
 before the first numbered clause are recitals; `IN WITNESS WHEREOF` opens the signature
 block, which an annex after it closes again. In a bilingual contract a paragraph in the
-other language becomes its own child of the article, so each clause has one language.
+other language becomes its own child of the article, so each clause has one language, and
+第N条 and Article N (or "N.") are two parallel numberings: each opens a clause of its own
+language at the top level instead of nesting in the other.
+
+In a Japanese article, "1." / "１．" numbers 項 (paragraphs) unless the text it follows
+introduces a list (次の各号…), where it numbers 号 (items); a list numbered like its 項 is
+nested under it and ends where the 項 numbering goes on.
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from clausecheck.lang import detect_language
+from clausecheck.lang import detect_language, language_of_counts, script_counts
 from clausecheck.model import Block, Clause
+from clausecheck.structure.bilingual import block_language, is_bilingual
 from clausecheck.structure.numbering import Marker, find_marker
 
 # Styles that start a top-level clause when nothing else is open.
@@ -37,6 +44,17 @@ _RE_SIGNATURE = re.compile(
 )
 _RE_TITLE_LINE = re.compile(r"(AGREEMENT|Agreement|CONTRACT|契約書|覚書|合意書)\s*[）)]?$")
 _RE_EN_HEADING_PREFIX = re.compile(r"^([A-Z][A-Za-z0-9,'’&/\- ]{1,70}?)[.:]\s+(?=\S)")
+_RE_PARENTHESISED = re.compile(r"^[(（]([^()（）]{1,60})[)）]$")
+# A text that introduces a list of 号: 「次の各号のいずれかに該当したときは」「次に掲げる事項」「以下のとおり：」
+# (「前各号」 looks back at one).
+_RE_JA_LIST_LEAD = re.compile(r"(?<!前)各号|(?:次|以下)に掲げる|(?:次|以下)の(?:事項|とおり|いずれか|場合|行為|情報|義務|条件)|[:：]\s*$")
+# A 項 is a sentence with its own subject (「受託者は、」「甲が、」) that ends in 。; a 号 ends in
+# とき / こと / 場合 or is a phrase without a full stop.
+_RE_JA_ITEM_ENDING = re.compile(r"(?:とき|こと|場合|もの|者|等)[。．]?$")
+_RE_JA_SUBJECT = re.compile(r"^.{0,25}?[はが]、")
+# The longest text a heading may be: beyond it a line is a sentence (a heading that long would
+# squeeze every column a clause label is shown in).
+HEADING_MAX_CHARS = 80
 
 
 @dataclass
@@ -48,6 +66,7 @@ class _Open:
     blocks: list[Block] = field(default_factory=list)
     children: list["_Open"] = field(default_factory=list)
     kind: str = "clause"
+    language: str | None = None  # the language of the numbering it belongs to (bilingual contracts)
 
 
 def is_caps_heading(text: str) -> bool:
@@ -58,14 +77,27 @@ def is_caps_heading(text: str) -> bool:
     return 3 <= len(letters) and all(ch.isupper() for ch in letters) and not text.endswith((",", ";", "。", "、"))
 
 
+def reads_as_sentence(text: str) -> bool:
+    """A line with a subject and a verb, too long or too punctuated to be a clause heading."""
+    text = text.strip()
+    if len(text) > HEADING_MAX_CHARS or "。" in text:
+        return True
+    if any("\u3040" <= ch <= "\u9fff" for ch in text[:40]):
+        return bool(re.search(r"[はが]、", text))
+    return len(text.split()) > 12
+
+
 def _split_heading(marker: Marker, language_hint: str) -> tuple[str | None, str]:
     rest = marker.rest.strip()
+    m = _RE_PARENTHESISED.match(rest)
+    if m and not marker.style.startswith("ja"):
+        return m.group(1).strip(), ""  # Article 1 (Purpose)
     if marker.style.startswith("ja") or any("\u3040" <= ch <= "\u9fff" for ch in rest[:40]):
         # Japanese text under any numbering style: only （見出し） is a heading.
         m = _RE_JA_INLINE_HEADING.match(rest)
         if m:
             return m.group(1).strip(), rest[m.end():]
-        if marker.style in ("ja-article", "ja-chapter") and rest and len(rest) <= 80 and not rest.endswith(("。", "、")) and "。" not in rest:
+        if marker.style in ("ja-article", "ja-chapter") and rest and not rest.endswith(("。", "、")) and not reads_as_sentence(rest):
             return rest, ""  # 第1条　秘密情報の定義（Definition of …）: the whole line is the heading
         return None, rest
     if not rest:
@@ -101,9 +133,17 @@ def build_clauses(blocks: tuple[Block, ...], text: str) -> tuple[Clause, ...]:
     toc: _Open | None = None
     toc_open = False
     translation: _Open | None = None  # a paragraph in the other language of a bilingual contract
+    bilingual = is_bilingual(blocks, text)
+    default_language = detect_language(text)
+    # Each numbering of a bilingual contract counts on its own: "1. Purpose" after １．～１０．
+    # of the Japanese version starts the English one (not a contents list, not a jump back).
+    previous_of_lane: dict[str, dict[str, int]] = {}
+    lane: str | None = None
 
     def open_clause(node: _Open) -> None:
         nonlocal seen_top
+        if bilingual and node.style in TOP_STYLES and any(n.style in TOP_STYLES and n.language not in (None, node.language) for n in stack):
+            stack.clear()  # 第2条 after Article 1: the other numbering, not a sub-clause of it
         while stack and not _is_child_style(stack[-1], node):
             stack.pop()
         if stack:
@@ -143,7 +183,13 @@ def build_clauses(blocks: tuple[Block, ...], text: str) -> tuple[Clause, ...]:
         if m and not block.number:
             pending_heading, pending_heading_block = m.group(1), block
             continue
-        marker = _marker_for(block, previous, stack)
+        marker = _marker_for(block, previous, stack, bilingual, default_language)
+        if bilingual and marker is not None and marker.style in TOP_STYLES:
+            marker_lane = _marker_language(marker, default_language)
+            if marker_lane != lane:
+                if lane is not None:
+                    previous_of_lane[lane] = previous
+                previous, lane = previous_of_lane.get(marker_lane, {}), marker_lane
         if marker is not None and marker.style in TOP_STYLES and marker.value == 1 and (previous.get(marker.style) or 0) >= 2:
             listed = _contents_listing(roots)
             if listed:
@@ -165,7 +211,8 @@ def build_clauses(blocks: tuple[Block, ...], text: str) -> tuple[Clause, ...]:
             heading = _tidy_heading(heading)
             if pending_heading and marker.style in TOP_STYLES + ("ja-article",):
                 heading = heading or pending_heading
-            node = _Open(marker, marker.style, marker.label, heading, kind="schedule" if marker.style == "schedule" else "clause")
+            node = _Open(marker, marker.style, marker.label, heading, kind="schedule" if marker.style == "schedule" else "clause",
+                         language=_marker_language(marker, default_language))
             if pending_heading_block is not None and marker.style in TOP_STYLES:
                 node.blocks.append(pending_heading_block)
             node.blocks.append(block)
@@ -188,12 +235,12 @@ def build_clauses(blocks: tuple[Block, ...], text: str) -> tuple[Clause, ...]:
             preamble.blocks.append(block)  # the title, however it is styled
             continue
         if stack and stack[-1].heading is None and stack[-1].marker is not None and not stack[-1].marker.rest.strip() \
-                and len(stack[-1].blocks) == 1 and not stack[-1].children and (block.kind == "heading" or is_caps_heading(raw)) and len(raw) < 100:
+                and len(stack[-1].blocks) == 1 and not stack[-1].children and (block.kind == "heading" or is_caps_heading(raw)) and not reads_as_sentence(raw):
             # ARTICLE I / DEFINITIONS on two lines: the second line is the article's heading.
             stack[-1].heading = _tidy_heading(raw)
             stack[-1].blocks.append(block)
             continue
-        if block.kind == "heading" or (is_caps_heading(raw) and len(raw) < 60 and not _RE_RECITAL.match(raw)):
+        if (block.kind == "heading" and not reads_as_sentence(raw)) or (is_caps_heading(raw) and len(raw) < 60 and not _RE_RECITAL.match(raw)):
             if not stack or stack[-1].style in ("headed",) or not stack[-1].number or block.kind == "heading":
                 node = _Open(None, "headed", None, raw.rstrip(".:"))
                 node.blocks.append(block)
@@ -205,6 +252,10 @@ def build_clauses(blocks: tuple[Block, ...], text: str) -> tuple[Clause, ...]:
                 continue
         if _RE_RECITAL.match(raw) and not seen_top:
             preamble.blocks.append(block)
+            continue
+        if bilingual and stack and len(raw) < 40 and stack[0].language and block_language(raw) not in (None, stack[0].language):
+            # "English Translation" between the two versions: it heads what follows.
+            pending_heading, pending_heading_block = None, block
             continue
         if stack:
             language = _other_language(block, stack)
@@ -343,7 +394,8 @@ def _other_language(block: Block, stack: list[_Open]) -> str | None:
     if not head:
         return None
     language = detect_language(text)
-    return language if language != detect_language(head) else None
+    # The article's numbering says its language (第12条 (Limitation of Liability) is Japanese).
+    return language if language != (stack[0].language or detect_language(head)) else None
 
 
 def _open_unnumbered(node: _Open, stack: list[_Open], roots: list[_Open]) -> None:
@@ -394,15 +446,61 @@ def _rank_below(style: str, than: str, stack) -> bool:
     return _STYLE_RANK.get(style, 3) > _STYLE_RANK.get(than, 3) and style != than
 
 
-def _marker_for(block: Block, previous: dict[str, int], stack: list[_Open]) -> Marker | None:
+def _marker_for(block: Block, previous: dict[str, int], stack: list[_Open], bilingual: bool = False, default_language: str = "ja") -> Marker | None:
     marker = None
     if block.number:
         marker = find_marker(block.number + " " + block.text, previous)
     marker = marker or find_marker(block.text, previous)
     if marker is not None and marker.style == "dec1" and any(node.style == "ja-article" for node in stack):
-        # Inside 第N条, "1." lists items (号), not top-level sections.
-        return Marker(f"{marker.value}.", "ja-item-dot", marker.value, marker.rest)
+        if bilingual and _marker_language(marker, default_language) != "ja":
+            return marker  # "1. Purpose" of the English version: a section of its own numbering
+        # Inside 第N条, "1." numbers 項, or 号 where the text before introduces a list.
+        return _paragraph_or_item(marker, stack, previous)
     return marker
+
+
+def _marker_language(marker: Marker, default_language: str) -> str:
+    """The language of the numbering a marker belongs to: 第N条 is Japanese, Article N English;
+    a decimal or list number is in the language of the words after it."""
+    if marker.style.startswith("ja"):
+        return "ja"
+    cjk, latin = script_counts(marker.rest[:200])
+    if cjk or latin:
+        return language_of_counts(cjk, latin)  # "Matter 1" is English however short
+    return "en" if marker.style == "en-article" else default_language
+
+
+def _paragraph_or_item(marker: Marker, stack: list[_Open], previous: dict[str, int]) -> Marker:
+    """A "1." inside 第N条: a 項 (paragraph) or a 号 (an item of a list the text before introduces).
+
+    A number that goes on with the open list is an item, one that goes on with the 項 a 項;
+    where both would (item 1 then "2."), the sentence decides: a 項 has its own subject and
+    ends in 。, a 号 is a ground or a thing (「…したとき」).
+    """
+    value = marker.value
+    paragraph = Marker(str(value), "ja-paragraph", value, marker.rest)
+    item = Marker(f"{value}.", "ja-item-dot", value, marker.rest)
+    top = stack[-1]
+    if top.style == "ja-item-dot":
+        goes_on_items = previous.get("ja-item-dot") == value - 1
+        # An article's first 項 goes unnumbered: after it, the next is 2.
+        goes_on_paragraphs = (previous.get("ja-paragraph") or 1) + 1 == value
+        if goes_on_items and goes_on_paragraphs:
+            return paragraph if _reads_as_paragraph(marker.rest) else item
+        if goes_on_paragraphs:
+            return paragraph
+        return item
+    if top.style in ("ja-article", "ja-paragraph"):
+        body = " ".join(b.text for b in top.blocks).strip()
+        if _RE_JA_LIST_LEAD.search(body[-200:]) and not (top.children and top.children[-1].style == "ja-item-dot"):
+            return item
+        return paragraph
+    return item
+
+
+def _reads_as_paragraph(text: str) -> bool:
+    text = text.strip()
+    return bool(_RE_JA_SUBJECT.search(text)) and text.endswith("。") and not _RE_JA_ITEM_ENDING.search(text)
 
 
 def _plausible(marker: Marker, stack: list[_Open], previous: dict[str, int]) -> bool:

@@ -70,6 +70,8 @@ _RE_JA_PARAGRAPH = re.compile(r"^([0-9０-９]{1,2})[\s　]+(?=\S)")
 _RE_JA_ITEM_PAREN = re.compile(r"^[（(]\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3}|[ア-ン])\s*[）)][\s　]*")
 _RE_JA_ITEM_CIRCLED = re.compile(rf"^([{CIRCLED}])[\s　]*")
 _RE_JA_ITEM_KANJI = re.compile(r"^([一二三四五六七八九十]{1,3})[\s　]+(?=\S)")
+# １．受託者は… / 1．… : a number closed by a (full-width) full stop before Japanese text.
+_RE_JA_DOT = re.compile(r"^([0-9０-９]{1,2})[．.](?![0-9０-９])[\s　]*(?=\S)")
 _RE_JA_ITEM_KANA = re.compile(r"^([アイウエオカキクケコサシスセソタチツテト])[\s　]+(?=\S)")
 
 _RE_EN_ARTICLE = re.compile(r"^(ARTICLE|Article)\s+([0-9]{1,3}|[IVXLC]{1,7})\b[.:]?\s*[-–—:]?\s*")
@@ -158,6 +160,12 @@ def find_marker(text: str, previous_by_style: dict[str, int] | None = None) -> M
     if m and _has_cjk(stripped[m.end():m.end() + 10]):
         value = int(m.group(1).translate(FULLWIDTH_DIGITS))
         return Marker(m.group(1).translate(FULLWIDTH_DIGITS), "ja-paragraph", value, stripped[m.end():])
+    m = _RE_JA_DOT.match(stripped)
+    if m and not m.group(0)[:m.end()].isascii() and _has_cjk(stripped[m.end():m.end() + 10]):
+        # Full-width forms read as the half-width "1." below does: a decimal number (structure
+        # decides whether it numbers a section, a 項 or a 号).
+        value = int(m.group(1).translate(FULLWIDTH_DIGITS))
+        return Marker(str(value), "dec1", value, stripped[m.end():], (value,))
     m = _RE_JA_ITEM_KANJI.match(stripped)
     if m and _has_cjk(stripped[m.end():m.end() + 10]):
         value = kanji_to_int(m.group(1))
