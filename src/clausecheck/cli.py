@@ -13,7 +13,26 @@ from clausecheck import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITY_CHOICES = ("high", "medium", "low")
-TYPE_CHOICES = ("auto", "nda", "poc", "joint_development", "license", "contributor_licence", "outsourcing", "task_outsourcing", "services", "terms_of_service", "partnership", "distribution", "agency", "other")
+
+
+class ContractTypeChoice(click.Choice):
+    """`--type`: auto or a contract type of rules/profiles.yaml.
+
+    The ids are read when click first needs them (parsing, a command's help), not at import:
+    reading YAML at import would load PyYAML for `clausecheck --help` too."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from clausecheck.vocabulary import CONTRACT_TYPES  # read on first use: see the docstring
+
+        return ("auto", *CONTRACT_TYPES)
+
+    @choices.setter
+    def choices(self, _value) -> None:
+        pass  # click.Choice.__init__ assigns its (empty) list; the ids always come from the profiles
 
 
 class Failure(click.ClickException):
@@ -101,7 +120,7 @@ def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_s
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--party", metavar="ALIAS", help="Your side, as the contract names it (乙, Licensee, Acme KK).")
 @click.option("--lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Contract language.")
-@click.option("--type", "contract_type", type=click.Choice(TYPE_CHOICES), default="auto", show_default=True, help="Contract type (decides the required elements).")
+@click.option("--type", "contract_type", type=ContractTypeChoice(), default="auto", show_default=True, help="Contract type (decides the required elements).")
 @click.option("--memo-lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Language of the memo.")
 @click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False, exists=True), help="Extra rule pack folder (adds, overrides or disables rules). Repeatable.")
 @click.option("--format", "output_format", type=click.Choice(["html", "json", "md", "docx", "sarif"]), default="html", show_default=True, help="sarif: SARIF 2.1.0 for code-scanning tools.")
@@ -182,7 +201,7 @@ def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_forma
 @click.option("--template", "template", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Your own template (ひな型): .docx, .pdf, .txt or .md.")
 @click.option("--party", metavar="ALIAS", help="Your side, as the draft names it (乙, Licensee, Acme KK).")
 @click.option("--lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Language of both contracts.")
-@click.option("--type", "contract_type", type=click.Choice(TYPE_CHOICES), default="auto", show_default=True, help="Contract type (decides the required elements).")
+@click.option("--type", "contract_type", type=ContractTypeChoice(), default="auto", show_default=True, help="Contract type (decides the required elements).")
 @click.option("--memo-lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Language of the memo.")
 @click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False, exists=True), help="Extra rule pack folder. Repeatable.")
 @click.option("--format", "output_format", type=click.Choice(["html", "json", "md", "sarif"]), default="html", show_default=True, help="sarif: the draft's findings and each deviation from the template as results.")
@@ -229,7 +248,7 @@ def compare(ctx, draft, template, party, lang, contract_type, memo_lang, rules, 
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files whose relative path or name matches (repeatable), e.g. 'drafts/*'.")
 @click.option("--party", metavar="ALIAS", help="Your side, as the contracts name it (乙, Licensee, Acme KK).")
 @click.option("--lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Contract language.")
-@click.option("--type", "contract_type", type=click.Choice(TYPE_CHOICES), default="auto", show_default=True, help="Contract type for every file.")
+@click.option("--type", "contract_type", type=ContractTypeChoice(), default="auto", show_default=True, help="Contract type for every file.")
 @click.option("--memo-lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Language of the memos and the index.")
 @click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False, exists=True), help="Extra rule pack folder. Repeatable.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True, help="Seconds one file may take before its worker is stopped (E301).")

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clausecheck.errors import ClausecheckError, InputError
-from clausecheck.report.strings import STRINGS
+from clausecheck import vocabulary
 from clausecheck.serve import tasks
 from clausecheck.serve.history import CHECKING, DONE, FAILED, READING, READY, UPLOADED, Entry, History, result_key
 from clausecheck.serve.uploads import RESULTS, UPLOADS, StoredUpload, new_entry_id
 from clausecheck.serve.workers import WorkerPool
 
-CONTRACT_TYPES = tuple(STRINGS["en"]["types"])
+CONTRACT_TYPES = vocabulary.CONTRACT_TYPES
 MEMO_LANGUAGES = ("en", "ja")
 
 
