@@ -427,7 +427,7 @@ def rules_list(ctx, extra, lang):
 @click.pass_context
 def rules_show(ctx, rule_id, extra, lang):
     """Explain one rule: what it does, why it matters, examples, what to use instead."""
-    from clausecheck.engine.fixtures import fixture_files, read_cases
+    from clausecheck.rule_fixtures import fixture_files, read_cases
 
     try:
         pack = _pack(extra)
@@ -466,7 +466,7 @@ def rules_test(ctx, directory, rule_ids, verbose):
 
     With DIRECTORY, test that pack (layered over the built-in rules).
     """
-    from clausecheck.engine.fixtures import run_fixtures
+    from clausecheck.rule_fixtures import run_fixtures
 
     try:
         pack = _pack([directory] if directory else [])

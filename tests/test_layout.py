@@ -1,0 +1,106 @@
+"""The flow of DESIGN.md §2 is literal: no import climbs back up a floor.
+
+Reads every import of src/clausecheck (at the top of a module and inside functions alike,
+with `ast`) and fails on an arrow the flow does not allow:
+
+    ground floor (model, errors, lang, numerals, vocabulary)
+      → parsers → structure → statements → engine → report
+
+Each stage may import the ground floor and its own package; the engine also reads the
+statements and the topic model it runs. Report reads the Report model, never the engine;
+a parser module reads what parsers share from parsers/base.py, never from the package that
+registers it. The orchestrators (pipeline, cli, batch, serve, compare, the rule-fixture
+harness) wire the stages together and may import any of them; no stage imports them.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "clausecheck"
+
+GROUND = {"__init__", "model", "errors", "lang", "numerals", "vocabulary", "models"}  # models: the topic model's data
+# What each stage may import besides the ground floor and itself.
+ALLOWED = {
+    "parsers": set(),
+    "structure": set(),
+    "statements": set(),
+    "topicmodel": set(),
+    "engine": {"statements", "topicmodel"},
+    "report": set(),
+}
+ORCHESTRATORS = {"__main__", "pipeline", "cli", "batch", "serve", "compare", "rule_fixtures"}
+
+
+def _module_name(path: Path) -> str:
+    parts = ("clausecheck", *path.relative_to(PACKAGE).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    """(line, module) of every clausecheck module `path` imports; `from pkg import sub` names the submodule."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names if alias.name.split(".")[0] == "clausecheck"]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and node.module.split(".")[0] == "clausecheck":
+            submodules = [f"{node.module}.{alias.name}" for alias in node.names if f"{node.module}.{alias.name}" in MODULES]
+            names = [alias.name for alias in node.names if f"{node.module}.{alias.name}" not in MODULES]
+            found += [(node.lineno, module) for module in submodules]
+            if names:
+                found.append((node.lineno, node.module))
+    return found
+
+
+def _floor(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def arrows_against_the_flow() -> list[str]:
+    wrong = []
+    for module, path in sorted(MODULES.items()):
+        floor = _floor(module)
+        for line, target in _imports(path):
+            target_floor = _floor(target)
+            where = f"{path.relative_to(PACKAGE.parent)}:{line}: {module} imports {target}"
+            if floor == "parsers" and module != "clausecheck.parsers" and target == "clausecheck.parsers":
+                wrong.append(f"{where} (a parser reads what parsers share from parsers/base.py)")
+            if target_floor == floor or target_floor in GROUND or floor in ORCHESTRATORS:
+                continue
+            if floor in GROUND:
+                wrong.append(f"{where} (the ground floor imports no stage)")
+            elif target_floor in ORCHESTRATORS:
+                wrong.append(f"{where} (a stage never imports an orchestrator)")
+            elif target_floor not in ALLOWED.get(floor, set()):
+                wrong.append(f"{where} (against the flow)")
+    return wrong
+
+
+def test_every_module_sits_on_a_known_floor():
+    floors = {_floor(module) for module in MODULES}
+    assert floors <= GROUND | set(ALLOWED) | ORCHESTRATORS, floors - (GROUND | set(ALLOWED) | ORCHESTRATORS)
+
+
+def test_no_import_climbs_back_up_the_flow():
+    wrong = arrows_against_the_flow()
+    assert not wrong, "move the shared piece down a floor instead:\n" + "\n".join(wrong)
+
+
+def test_the_check_sees_an_arrow_against_the_flow(tmp_path, monkeypatch):
+    """The scan itself: a report module reading the engine is caught."""
+    fake = tmp_path / "clausecheck"
+    (fake / "report").mkdir(parents=True)
+    (fake / "engine").mkdir()
+    (fake / "__init__.py").write_text("")
+    (fake / "engine" / "__init__.py").write_text("")
+    (fake / "engine" / "schema.py").write_text("TOPICS = ()\n")
+    (fake / "report" / "__init__.py").write_text("")
+    (fake / "report" / "render.py").write_text("from clausecheck.engine.schema import TOPICS\n")
+    monkeypatch.setattr(__import__(__name__), "PACKAGE", fake)
+    monkeypatch.setattr(__import__(__name__), "MODULES", {_module_name(p): p for p in fake.rglob("*.py")})
+    assert [w.split(": ", 1)[1] for w in arrows_against_the_flow()] == ["clausecheck.report.render imports clausecheck.engine.schema (against the flow)"]
