@@ -9,8 +9,8 @@ with `ast`) and fails on an arrow the flow does not allow:
 Each stage may import the ground floor and its own package; the engine also reads the
 statements and the topic model it runs. Report reads the Report model, never the engine;
 a parser module reads what parsers share from parsers/base.py, never from the package that
-registers it. The orchestrators (pipeline, cli, batch, serve, compare, the rule-fixture
-harness) wire the stages together and may import any of them; no stage imports them.
+registers it. The orchestrators (pipeline, cli, batch, serve, compare, the rule fixtures and
+rule docs) wire the stages together and may import any of them; no stage imports them.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ ALLOWED = {
     "engine": {"statements", "topicmodel"},
     "report": set(),
 }
-ORCHESTRATORS = {"__main__", "pipeline", "cli", "batch", "serve", "compare", "rule_fixtures"}
+ORCHESTRATORS = {"__main__", "pipeline", "cli", "batch", "serve", "compare", "rule_fixtures", "rule_docs"}
 
 
 def _module_name(path: Path) -> str:

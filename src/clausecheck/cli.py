@@ -422,12 +422,12 @@ def rules_list(ctx, extra, lang):
 @rules.command("show")
 @click.argument("rule_id")
 @click.option("--rules", "extra", multiple=True, type=click.Path(file_okay=False, exists=True))
-@click.option("--lang", type=click.Choice(["en", "ja"]), default="en")
+@click.option("--lang", type=click.Choice(["en", "ja"]), default=None, help="Only this language's texts and examples (default: both, as docs/rules/ENTRY.md).")
 @_debug_option
 @click.pass_context
 def rules_show(ctx, rule_id, extra, lang):
-    """Explain one rule: what it does, why it matters, examples, what to use instead."""
-    from clausecheck.rule_fixtures import fixture_files, read_cases
+    """Explain one rule: what it finds, why it matters, examples, what to use instead (the text of docs/rules/ID.md)."""
+    from clausecheck.rule_docs import LANGUAGES, rule_page
 
     try:
         pack = _pack(extra)
@@ -436,23 +436,38 @@ def rules_show(ctx, rule_id, extra, lang):
     rule = pack.rules.get(rule_id)
     if rule is None:
         raise Failure(f"[E208] no rule {rule_id!r} (see `clausecheck rules list`)")
-    click.echo(f"# {rule.id}: {rule.text('title', lang)}")
-    click.echo(f"kind {rule.kind} · topic {rule.topic} · severity {rule.severity} · scope {rule.scope} · applies to {', '.join(rule.applies_to)} · {rule.path}")
-    click.echo(f"\n## What it does\n{rule.text('message', lang)}")
-    if rule.text("why", lang):
-        click.echo(f"\n## Why it matters\n{rule.text('why', lang)}")
-    for language, path in fixture_files(rule.path).items():
-        cases = read_cases(path, language)
-        fire = next((c for c in cases if c.annotation == "ruleid"), None)
-        quiet = next((c for c in cases if c.annotation == "ok"), None)
-        if fire:
-            click.echo(f"\n## Example ({language}, flagged)\n{fire.text}")
-        if quiet:
-            click.echo(f"\n## Example ({language}, not flagged)\n{quiet.text}")
-    if rule.text("recommendation", lang):
-        click.echo(f"\n## Use instead\n{rule.text('recommendation', lang)}")
-    if rule.references:
-        click.echo("\n## References\n" + "\n".join(f"- {r}" for r in rule.references))
+    click.echo(rule_page(rule, (lang,) if lang else LANGUAGES), nl=False)
+
+
+@rules.command("docs")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("docs/rules"), show_default=True, help="Folder of the rule pages.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when a page is missing or out of date.")
+@_debug_option
+@click.pass_context
+def rules_docs(ctx, output, check):
+    """Write docs/rules/: one page per built-in rule and README.md, the table of all rules.
+
+    \b
+    Examples:
+      clausecheck rules docs             # from the repository folder, after editing rules/
+      clausecheck rules docs --check     # exit 1 when docs/rules/ is not what the rules say
+    """
+    from clausecheck.rule_docs import stale_pages, write_pages
+
+    try:
+        pack = _pack(())
+    except Exception as error:  # noqa: BLE001
+        _fail(error, ctx.obj["debug"])
+    if check:
+        stale = stale_pages(pack, output)
+        for name in stale:
+            click.echo(f"{output / name}: out of date")
+        if stale:
+            click.echo(f"{len(stale)} page(s) out of date: run `clausecheck rules docs`", err=True)
+            sys.exit(EXIT_FINDINGS)
+        return
+    changed = write_pages(pack, output)
+    click.echo(f"{len(changed)} page(s) written or removed in {output}", err=True)
 
 
 @rules.command("test")
