@@ -73,7 +73,7 @@ def find_marker(text: str, previous_by_style: dict[str, int] | None = None) -> M
 
     m = _RE_JA_ARTICLE.match(stripped)
     # 第1条に定める… / 第3条第2項の… continue a sentence that cites an article.
-    if m and not stripped[m.end():m.end() + 1] in _JA_CITING_PARTICLES:
+    if m and stripped[m.end():m.end() + 1] not in _JA_CITING_PARTICLES:
         value = kanji_to_int(m.group(1))
         if value is not None:
             sub = f"の{kanji_to_int(m.group(2))}" if m.group(2) else ""
