@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import regex
 
-from clausecheck.engine import quantities
+from clausecheck import quantities
 from clausecheck.engine.budget import CURRENT_BUDGET, RegexBudget
 from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, CompiledLanguage, backtracking_is_bounded, compile_folded, compile_regex, compile_rules, expand_placeholders, matches_folded
 from clausecheck.engine.conditional import companion_found
