@@ -9,6 +9,7 @@ from __future__ import annotations
 from clausecheck.engine.hits import _evidence_list, _finding_fields, _Hit, _original_offset, _RuleOutcome
 from clausecheck.engine.mutuality import favoured_side
 from clausecheck.engine.parties import MUTUAL
+from clausecheck.engine.perspective import advice_fields
 from clausecheck.engine.schema import Rule
 from clausecheck.model import SEVERITY_ORDER, Document
 
@@ -125,6 +126,7 @@ def risk_draft(rule: Rule, hits: list[_Hit], document: Document, perspective: st
     evidence = _evidence_list(document, hits, limit=rule.max_evidence)
     first = min(_original_offset(h.unit, h.start) for h in hits)
     fields = _finding_fields(rule, kind, severity, favours, evidence, language)
+    fields.update(advice_fields(rule, kind, favours, perspective, tuple(p.id for p in document.parties), language))
     fields["explanation"] = _explanation(hits, favours, document, lexicon)
     return (SEVERITY_ORDER[severity], first, fields)
 
