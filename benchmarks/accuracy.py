@@ -27,29 +27,12 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
+from clausecheck.vocabulary import CUAD_CATEGORIES
+
 csv.field_size_limit(sys.maxsize)
 
-# DESIGN.md §4: topic → CUAD categories (a topic is positive when any category is).
-CUAD_TOPICS = {
-    "exclusivity": ["Exclusivity"],
-    "non_compete": ["Non-Compete"],
-    "mfn": ["Most Favored Nation"],
-    "auto_renewal": ["Renewal Term"],
-    "renewal_notice": ["Notice Period To Terminate Renewal"],
-    "termination_for_convenience": ["Termination For Convenience"],
-    "ip_assignment": ["Ip Ownership Assignment"],
-    "ip_joint_ownership": ["Joint Ip Ownership"],
-    "license_grant": ["License Grant"],
-    "liability_cap": ["Cap On Liability"],
-    "uncapped_liability": ["Uncapped Liability"],
-    "anti_assignment": ["Anti-Assignment"],
-    "change_of_control": ["Change Of Control"],
-    "governing_law": ["Governing Law"],
-    "revenue_sharing": ["Revenue/Profit Sharing"],
-    "minimum_commitment": ["Minimum Commitment"],
-    "audit_rights": ["Audit Rights"],
-    "non_solicit": ["No-Solicit Of Customers", "No-Solicit Of Employees"],
-}
+# rules/topics.yaml: topic → CUAD categories (a topic is positive when any category is).
+CUAD_TOPICS = {topic: list(categories) for topic, categories in CUAD_CATEGORIES.items()}
 
 
 def _cell_positive(value: str) -> bool:

@@ -42,10 +42,12 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
+from clausecheck.vocabulary import REQUIRED_ELEMENTS
+
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN_MARK = "<!-- end-to-end:begin -->"
 END_MARK = "<!-- end-to-end:end -->"
-REQUIRED = ("purpose", "roles", "ip_ownership", "confidentiality", "termination", "cost_sharing")
+REQUIRED = REQUIRED_ELEMENTS
 SMALL_FILE = ROOT / "sample_contracts" / "en_mutual_nda.md"
 
 

@@ -18,14 +18,10 @@ def corpus_path(*parts: str) -> Path:
 
 
 def document_from_text(text: str, language: str | None = None, suffix: str = ".txt", tmp_path: Path | None = None):
-    """Build a Document from text exactly as the text parser would."""
-    from clausecheck.model import Source
-    from clausecheck.parsers import assemble
-    from clausecheck.parsers.text import split_paragraphs
-    from clausecheck.structure import build_document
+    """Build a Document from text exactly as the text parser would (the pipeline's one text → Document path)."""
+    from clausecheck.pipeline import document_from_text as from_text
 
-    raw = assemble(Source("inline" + suffix, "txt", "0" * 64, None, len(text)), split_paragraphs(text, markdown=suffix == ".md"))
-    return build_document(raw, language)
+    return from_text(text, language, name="inline" + suffix)
 
 
 @pytest.fixture(scope="session")

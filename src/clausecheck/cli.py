@@ -13,7 +13,26 @@ from clausecheck import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITY_CHOICES = ("high", "medium", "low")
-TYPE_CHOICES = ("auto", "nda", "poc", "joint_development", "license", "contributor_licence", "outsourcing", "task_outsourcing", "services", "terms_of_service", "partnership", "distribution", "agency", "other")
+
+
+class ContractTypeChoice(click.Choice):
+    """`--type`: auto or a contract type of rules/profiles.yaml.
+
+    The ids are read when click first needs them (parsing, a command's help), not at import:
+    reading YAML at import would load PyYAML for `clausecheck --help` too."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from clausecheck.vocabulary import CONTRACT_TYPES  # read on first use: see the docstring
+
+        return ("auto", *CONTRACT_TYPES)
+
+    @choices.setter
+    def choices(self, _value) -> None:
+        pass  # click.Choice.__init__ assigns its (empty) list; the ids always come from the profiles
 
 
 class Failure(click.ClickException):
@@ -101,7 +120,7 @@ def _settings(rules, lang, party, contract_type, memo_lang, password=None, max_s
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--party", metavar="ALIAS", help="Your side, as the contract names it (乙, Licensee, Acme KK).")
 @click.option("--lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Contract language.")
-@click.option("--type", "contract_type", type=click.Choice(TYPE_CHOICES), default="auto", show_default=True, help="Contract type (decides the required elements).")
+@click.option("--type", "contract_type", type=ContractTypeChoice(), default="auto", show_default=True, help="Contract type (decides the required elements).")
 @click.option("--memo-lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Language of the memo.")
 @click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False, exists=True), help="Extra rule pack folder (adds, overrides or disables rules). Repeatable.")
 @click.option("--format", "output_format", type=click.Choice(["html", "json", "md", "docx", "sarif"]), default="html", show_default=True, help="sarif: SARIF 2.1.0 for code-scanning tools.")
@@ -182,7 +201,7 @@ def check(ctx, files, party, lang, contract_type, memo_lang, rules, output_forma
 @click.option("--template", "template", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Your own template (ひな型): .docx, .pdf, .txt or .md.")
 @click.option("--party", metavar="ALIAS", help="Your side, as the draft names it (乙, Licensee, Acme KK).")
 @click.option("--lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Language of both contracts.")
-@click.option("--type", "contract_type", type=click.Choice(TYPE_CHOICES), default="auto", show_default=True, help="Contract type (decides the required elements).")
+@click.option("--type", "contract_type", type=ContractTypeChoice(), default="auto", show_default=True, help="Contract type (decides the required elements).")
 @click.option("--memo-lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Language of the memo.")
 @click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False, exists=True), help="Extra rule pack folder. Repeatable.")
 @click.option("--format", "output_format", type=click.Choice(["html", "json", "md", "sarif"]), default="html", show_default=True, help="sarif: the draft's findings and each deviation from the template as results.")
@@ -229,7 +248,7 @@ def compare(ctx, draft, template, party, lang, contract_type, memo_lang, rules, 
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files whose relative path or name matches (repeatable), e.g. 'drafts/*'.")
 @click.option("--party", metavar="ALIAS", help="Your side, as the contracts name it (乙, Licensee, Acme KK).")
 @click.option("--lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Contract language.")
-@click.option("--type", "contract_type", type=click.Choice(TYPE_CHOICES), default="auto", show_default=True, help="Contract type for every file.")
+@click.option("--type", "contract_type", type=ContractTypeChoice(), default="auto", show_default=True, help="Contract type for every file.")
 @click.option("--memo-lang", type=click.Choice(["auto", "en", "ja"]), default="auto", show_default=True, help="Language of the memos and the index.")
 @click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False, exists=True), help="Extra rule pack folder. Repeatable.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True, help="Seconds one file may take before its worker is stopped (E301).")
@@ -403,12 +422,12 @@ def rules_list(ctx, extra, lang):
 @rules.command("show")
 @click.argument("rule_id")
 @click.option("--rules", "extra", multiple=True, type=click.Path(file_okay=False, exists=True))
-@click.option("--lang", type=click.Choice(["en", "ja"]), default="en")
+@click.option("--lang", type=click.Choice(["en", "ja"]), default=None, help="Only this language's texts and examples (default: both, as docs/rules/ENTRY.md).")
 @_debug_option
 @click.pass_context
 def rules_show(ctx, rule_id, extra, lang):
-    """Explain one rule: what it does, why it matters, examples, what to use instead."""
-    from clausecheck.engine.fixtures import fixture_files, read_cases
+    """Explain one rule: what it finds, why it matters, examples, what to use instead (the text of docs/rules/ID.md)."""
+    from clausecheck.rule_docs import LANGUAGES, rule_page
 
     try:
         pack = _pack(extra)
@@ -417,23 +436,38 @@ def rules_show(ctx, rule_id, extra, lang):
     rule = pack.rules.get(rule_id)
     if rule is None:
         raise Failure(f"[E208] no rule {rule_id!r} (see `clausecheck rules list`)")
-    click.echo(f"# {rule.id}: {rule.text('title', lang)}")
-    click.echo(f"kind {rule.kind} · topic {rule.topic} · severity {rule.severity} · scope {rule.scope} · applies to {', '.join(rule.applies_to)} · {rule.path}")
-    click.echo(f"\n## What it does\n{rule.text('message', lang)}")
-    if rule.text("why", lang):
-        click.echo(f"\n## Why it matters\n{rule.text('why', lang)}")
-    for language, path in fixture_files(rule.path).items():
-        cases = read_cases(path, language)
-        fire = next((c for c in cases if c.annotation == "ruleid"), None)
-        quiet = next((c for c in cases if c.annotation == "ok"), None)
-        if fire:
-            click.echo(f"\n## Example ({language}, flagged)\n{fire.text}")
-        if quiet:
-            click.echo(f"\n## Example ({language}, not flagged)\n{quiet.text}")
-    if rule.text("recommendation", lang):
-        click.echo(f"\n## Use instead\n{rule.text('recommendation', lang)}")
-    if rule.references:
-        click.echo("\n## References\n" + "\n".join(f"- {r}" for r in rule.references))
+    click.echo(rule_page(rule, (lang,) if lang else LANGUAGES), nl=False)
+
+
+@rules.command("docs")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("docs/rules"), show_default=True, help="Folder of the rule pages.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when a page is missing or out of date.")
+@_debug_option
+@click.pass_context
+def rules_docs(ctx, output, check):
+    """Write docs/rules/: one page per built-in rule and README.md, the table of all rules.
+
+    \b
+    Examples:
+      clausecheck rules docs             # from the repository folder, after editing rules/
+      clausecheck rules docs --check     # exit 1 when docs/rules/ is not what the rules say
+    """
+    from clausecheck.rule_docs import stale_pages, write_pages
+
+    try:
+        pack = _pack(())
+    except Exception as error:  # noqa: BLE001
+        _fail(error, ctx.obj["debug"])
+    if check:
+        stale = stale_pages(pack, output)
+        for name in stale:
+            click.echo(f"{output / name}: out of date")
+        if stale:
+            click.echo(f"{len(stale)} page(s) out of date: run `clausecheck rules docs`", err=True)
+            sys.exit(EXIT_FINDINGS)
+        return
+    changed = write_pages(pack, output)
+    click.echo(f"{len(changed)} page(s) written or removed in {output}", err=True)
 
 
 @rules.command("test")
@@ -447,7 +481,7 @@ def rules_test(ctx, directory, rule_ids, verbose):
 
     With DIRECTORY, test that pack (layered over the built-in rules).
     """
-    from clausecheck.engine.fixtures import run_fixtures
+    from clausecheck.rule_fixtures import run_fixtures
 
     try:
         pack = _pack([directory] if directory else [])

@@ -16,6 +16,10 @@ FindingKind = Literal["missing", "risk", "note", "lint"]
 TopicStatus = Literal["present", "absent", "uncertain"]
 
 SEVERITY_ORDER: dict[str, int] = {"high": 3, "medium": 2, "low": 1, "info": 0}
+# `Block.style` of a block holding text no reader of the page sees (never the only evidence).
+HIDDEN_STYLE = "hidden-text"
+# Mean OCR word confidence (W124 `confidence`) below which a page's words are not trusted alone.
+LOW_CONFIDENCE = 80.0
 
 
 @dataclass(frozen=True)

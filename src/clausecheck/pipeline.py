@@ -15,8 +15,9 @@ from clausecheck.engine.pack_cache import cached_engine
 from clausecheck.engine.runner import CheckOptions, Engine
 from clausecheck.engine.suggestions import attach as attach_suggestions
 from clausecheck.engine.weak_evidence import discount_weak_evidence
-from clausecheck.model import Document, Report
-from clausecheck.parsers import ReadOptions, read_file
+from clausecheck.model import Document, Report, Source
+from clausecheck.parsers import ReadOptions, assemble, read_file
+from clausecheck.parsers.text import split_paragraphs
 from clausecheck.structure import build_document
 
 
@@ -41,6 +42,12 @@ def read_document(path: str | Path, settings: Settings | None = None) -> Documen
     settings = settings or Settings()
     raw = read_file(path, settings.read)
     language = settings.language if settings.language in ("en", "ja") else None
+    return build_document(raw, language)
+
+
+def document_from_text(text: str, language: str | None = None, name: str = "inline.txt", digest: str = "0" * 64) -> Document:
+    """A Document from text, as a .txt (or .md) file of it is read: rule fixtures and tests build theirs here."""
+    raw = assemble(Source(name, "txt", digest, None, len(text)), split_paragraphs(text, markdown=name.endswith(".md")))
     return build_document(raw, language)
 
 

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from clausecheck.engine.fixtures import fixture_files, read_cases, run_case
 from clausecheck.engine.lint import _kanji_amount, _words_value, article_value, document_date, last_component
 from clausecheck.engine.loader import load_rules
 from clausecheck.engine.runner import CheckOptions
 from clausecheck.pipeline import Settings, read_document
+from clausecheck.rule_fixtures import fixture_files, read_cases, run_case
 from conftest import corpus_path, document_from_text
 
 PACK = load_rules()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from clausecheck.engine import quantities
-from clausecheck.engine.fixtures import run_fixtures
+from clausecheck import quantities
+from clausecheck.rule_fixtures import run_fixtures
 from clausecheck.engine.loader import load_rules
 from clausecheck.errors import RuleError
 from clausecheck.statements import statements_of

@@ -8,7 +8,7 @@ from conftest import document_from_text
 
 from clausecheck.pipeline import read_document
 from clausecheck.structure import find_clause
-from clausecheck.structure.bilingual import parallel_clauses
+from clausecheck.bilingual import parallel_clauses
 
 # Japanese and English one after the other, article by article.
 INTERLEAVED = """共同開発契約書 / Joint Development Agreement

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from clausecheck.lang import INVISIBLE, confusable_latin, normalise
-from clausecheck.structure.numbering import kanji_to_int, roman_to_int
+from clausecheck.numerals import kanji_to_int, roman_to_int
 
 # Pieces that exercise the clause builder: markers of every style, headings, furniture.
 FRAGMENTS = [

@@ -22,7 +22,7 @@ import jinja2
 from clausecheck import __version__
 from clausecheck.batch.store import StoredResult
 from clausecheck.compare.batch import deviations
-from clausecheck.engine.schema import TOPICS
+from clausecheck.engine.schema import REQUIRED_ELEMENTS, TOPICS
 from clausecheck.model import SEVERITY_ORDER
 from clausecheck.report.render import quoted_html
 from clausecheck.report.strings import STRINGS, TOPIC_NAMES
@@ -32,7 +32,7 @@ RESULTS_NAME = "results.jsonl"
 SUMMARY_NAME = "summary.csv"
 INDEX_NAME = "index.html"
 MEMO_FOLDER = "memos"
-REQUIRED_INDEX_ELEMENTS = ("purpose", "roles", "ip_ownership", "confidentiality", "termination", "cost_sharing")
+REQUIRED_INDEX_ELEMENTS = REQUIRED_ELEMENTS
 INDEX_ELEMENTS = (*REQUIRED_INDEX_ELEMENTS, "exclusivity")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 OUTPUT_NAMES = (RESULTS_NAME, SUMMARY_NAME, INDEX_NAME)

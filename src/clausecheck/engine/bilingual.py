@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from clausecheck.model import Clause, Document, Evidence, Finding
-from clausecheck.structure.bilingual import parallel_clauses
+from clausecheck.bilingual import parallel_clauses
 
 # Finding kinds that quote what a clause says (a `missing` finding has no quote; a `lint`
 # finding quotes drafting, which each version has on its own).

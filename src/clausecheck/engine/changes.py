@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from clausecheck.model import Report
-from clausecheck.structure.changes import overlapping
+from clausecheck.model import Change, Report
 
 
 def mark_changed_findings(report: Report) -> Report:
@@ -26,3 +25,16 @@ def mark_changed_findings(report: Report) -> Report:
                     touched.append(change_id)
         findings.append(replace(finding, changes=tuple(touched)) if touched else finding)
     return replace(report, findings=tuple(findings))
+
+
+def overlapping(changes: tuple[Change, ...], start: int, end: int) -> tuple[str, ...]:
+    """Ids of the changes that touch the text span [start, end); an empty change counts where it stands."""
+    touching = []
+    for change in changes:
+        if change.start == change.end:
+            hit = start <= change.start <= end
+        else:
+            hit = change.start < end and change.end > start
+        if hit:
+            touching.append(change.id)
+    return tuple(touching)

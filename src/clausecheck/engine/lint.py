@@ -22,7 +22,7 @@ from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, compile_regex
 from clausecheck.engine.schema import LanguageBlock, Rule
 from clausecheck.lang import NormalisedText, normalise
 from clausecheck.model import SEVERITY_ORDER, Clause, Document, Evidence, Finding, Warning
-from clausecheck.structure.numbering import CIRCLED, kanji_to_int, roman_to_int
+from clausecheck.numerals import CIRCLED, kanji_to_int, roman_to_int
 
 QUOTE_MAX_CHARS = 300
 DETAILS_SHOWN = 6

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 
 import regex
@@ -26,14 +25,13 @@ from clausecheck.engine.schema import Condition, LanguageBlock, LintSpec, PartyS
 from clausecheck.errors import RuleError, RuleProblem
 from clausecheck.statements.lexicon import Lexicon, load_lexicon
 from clausecheck.statements.variants import lexicon_variants
+from clausecheck.vocabulary import PARTIES_FILE, PROFILES_FILE, TOPICS_FILE, builtin_rules_dir
 
-PROFILES_FILE = "profiles.yaml"
-PARTIES_FILE = "parties.yaml"
 PATTERNS_FILE = "patterns.yaml"  # lists of regexes that several rules share, used as '@name'
 REFERENCES_FILE = "references.yaml"  # English forms of the references rules cite
 CITATIONS_FILE = "citations.yaml"  # how a contract cites its own articles (survival clauses)
 RULE_SUFFIXES = (".yaml", ".yml")
-RESERVED_FILES = {PROFILES_FILE, PARTIES_FILE, PATTERNS_FILE, suggestions.SUGGESTIONS_FILE, REFERENCES_FILE, CITATIONS_FILE}
+RESERVED_FILES = {PROFILES_FILE, PARTIES_FILE, TOPICS_FILE, PATTERNS_FILE, suggestions.SUGGESTIONS_FILE, REFERENCES_FILE, CITATIONS_FILE}
 LEXICON_DIR = "lexicon"  # rules/lexicon/<feature>.yaml: the cue words of statement features
 _RE_LIST_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -66,15 +64,6 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def builtin_rules_dir() -> Path:
-    """The rule pack shipped with clausecheck (inside the wheel, or the source checkout)."""
-    packaged = resources.files("clausecheck") / "rules"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    source_checkout = Path(__file__).resolve().parents[3] / "rules"
-    return source_checkout
 
 
 def load_yaml(path: Path, problems: list[RuleProblem]):
@@ -197,8 +186,8 @@ def _load_pack(directory: Path, origin: str, problems: list[RuleProblem], digest
     for path in files:
         digest.update(path.relative_to(directory).as_posix().encode())
         digest.update(path.read_bytes())
-        if path.name in (PATTERNS_FILE, suggestions.SUGGESTIONS_FILE, REFERENCES_FILE, CITATIONS_FILE):
-            continue  # read by load_rules before / after the rules
+        if path.name in (PATTERNS_FILE, suggestions.SUGGESTIONS_FILE, REFERENCES_FILE, CITATIONS_FILE, TOPICS_FILE):
+            continue  # read by load_rules before / after the rules; topics.yaml by clausecheck.vocabulary
         data = load_yaml(path, problems)
         if data is None:
             continue
@@ -751,7 +740,8 @@ def _parse_party_words(path: Path, data, problems: list[RuleProblem]) -> dict:
         return {}
     out: dict[str, dict[str, tuple[str, ...]]] = {}
     for key, value in data.items():
-        if key not in ("mutual_subjects", "subject_markers", "generic_aliases", "conditional_clauses", "holder_markers", "conventional_parties", "party_joiners", "role_equivalents", "role_bindings", "receiving_verbs"):
+        if key not in ("mutual_subjects", "subject_markers", "generic_aliases", "conditional_clauses", "holder_markers", "conventional_parties", "party_joiners", "role_equivalents", "role_bindings", "receiving_verbs",
+                       "party_letters", "role_words", "cover_page_roles", "not_party_terms"):
             problems.append(RuleProblem(file, _line(data, key), "E202", f"unknown key {key!r}"))
             continue
         if key == "conventional_parties":

@@ -18,15 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-TOPICS = (
-    "purpose", "roles", "ip_ownership", "confidentiality", "termination", "cost_sharing",
-    "exclusivity", "non_compete", "mfn", "auto_renewal", "renewal_notice",
-    "termination_for_convenience", "ip_assignment", "ip_joint_ownership", "license_grant",
-    "grant_back", "liability_cap", "uncapped_liability", "indemnity", "anti_assignment",
-    "change_of_control", "governing_law", "jurisdiction", "revenue_sharing",
-    "minimum_commitment", "audit_rights", "non_solicit", "anti_social_forces", "payment_terms",
-)
-REQUIRED_ELEMENTS = ("purpose", "roles", "ip_ownership", "confidentiality", "termination", "cost_sharing")
+from clausecheck.vocabulary import REQUIRED_ELEMENTS, TOPICS  # noqa: F401 - the topic vocabulary, read from rules/topics.yaml
+
 KINDS = ("detect", "require", "risk", "conditional", "lint")
 SEVERITIES = ("high", "medium", "low", "info")
 SCOPES = ("sentence", "paragraph", "clause", "document")

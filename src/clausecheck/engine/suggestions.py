@@ -21,7 +21,7 @@ import string
 from dataclasses import replace
 from pathlib import Path
 
-from clausecheck.engine.quantities import durations
+from clausecheck.quantities import durations
 from clausecheck.errors import RuleProblem
 from clausecheck.model import Document, Finding, Report
 

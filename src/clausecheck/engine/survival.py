@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import regex
 
 from clausecheck.engine.lint import article_value
-from clausecheck.structure.numbering import kanji_to_int
+from clausecheck.numerals import kanji_to_int
 
 # A survival clause cites a handful of articles; a longer list is a table of contents.
 MAX_CITED_ARTICLES = 40

@@ -1,7 +1,7 @@
 """Evidence a reader cannot rely on alone: hidden PDF text and pages OCR read with low confidence.
 
 A topic found only in text no reader of the printed page sees (W121), or only on pages
-OCR read below `pdf_ocr.LOW_CONFIDENCE` (W124), is not shown as `present`: it becomes
+OCR read below `model.LOW_CONFIDENCE` (W124), is not shown as `present`: it becomes
 `uncertain`, keeping its evidence so the memo still quotes where it was seen. When part of
 the contract was read with low confidence, a topic found nowhere may sit in the words
 OCR misread: it is `uncertain` rather than `absent`, and its "missing" finding goes.
@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from clausecheck.model import Evidence, Report, TopicResult
-from clausecheck.parsers import HIDDEN_STYLE
-from clausecheck.parsers.pdf_ocr import LOW_CONFIDENCE
+from clausecheck.model import HIDDEN_STYLE, LOW_CONFIDENCE, Evidence, Report, TopicResult
 
 
 def low_confidence_pages(report: Report) -> set[int]:

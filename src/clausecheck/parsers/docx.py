@@ -38,7 +38,7 @@ from docx.oxml import parse_xml
 
 from clausecheck.errors import InputError
 from clausecheck.model import RawDocument, Source, Warning
-from clausecheck.parsers import ReadOptions, assemble
+from clausecheck.parsers.base import ReadOptions, assemble
 from clausecheck.parsers.docx_numbering import NumberingCounter, NumberingDefinitions
 from clausecheck.parsers.docx_revisions import read_revisions, rejected_copy
 from clausecheck.parsers.docx_safety import check_archive

@@ -49,7 +49,8 @@ import pypdfium2.raw as pdfium_c
 from clausecheck.errors import InputError
 from clausecheck.model import RawDocument, Source, Warning
 from clausecheck.lang import detect_language
-from clausecheck.parsers import HIDDEN_STYLE, ReadOptions, assemble, pdf_ocr, pdf_pdfium
+from clausecheck.parsers import pdf_ocr, pdf_pdfium
+from clausecheck.parsers.base import HIDDEN_STYLE, ReadOptions, assemble
 from clausecheck.parsers.pdf_streams import check_inflated_sizes
 
 BAND_LINES = 4  # lines at the top and at the bottom of a page searched for running headers

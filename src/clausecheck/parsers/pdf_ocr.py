@@ -24,8 +24,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from clausecheck.model import LOW_CONFIDENCE  # noqa: F401 - parsers.pdf reads it here; the engine reads it from model
+
 DPI = 300  # Tesseract reads body text best at 300 dpi
-LOW_CONFIDENCE = 80.0  # mean word confidence below which a page's words are not trusted alone
 PAGE_TIMEOUT_SECONDS = 120  # one page's OCR at most (the batch's per-file timeout still applies)
 # Tesseract's jpn model reads the Latin names and numbers of a Japanese contract as well as
 # jpn+eng does, in two thirds of the time (docs/performance.md).

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from clausecheck.errors import InputError
 from clausecheck.model import RawDocument, Source, Warning
-from clausecheck.parsers import ReadOptions, assemble
+from clausecheck.parsers.base import ReadOptions, assemble
 
 # Japanese legacy encodings charset-normalizer may name; all are read as their superset.
 # ISO-2022-JP switches to JIS X 0208 / 0212 with these escape sequences.

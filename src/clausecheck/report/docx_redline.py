@@ -121,7 +121,6 @@ def _replace_with_suggestion(runs: list[Run], finding: Finding, revision_ids: _R
     Returns the two revision elements and the runs (first deleted, inserted) to anchor a comment on.
     """
     first, last = runs[0]._r, runs[-1]._r
-    parent = first.getparent()
     deletion = OxmlElement("w:del", attrs={qn("w:id"): revision_ids.take(), qn("w:author"): AUTHOR, qn("w:date"): when})
     insertion = OxmlElement("w:ins", attrs={qn("w:id"): revision_ids.take(), qn("w:author"): AUTHOR, qn("w:date"): when})
     first.addprevious(deletion)

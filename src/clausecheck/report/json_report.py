@@ -17,12 +17,7 @@ def report_dict(report: Report) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "clausecheck", "version": __version__, "rules_version": report.rules_version, "model_version": report.model_version},
-        "source": {
-            "path": document.source.path,
-            "format": document.source.format,
-            "sha256": document.source.sha256,
-            "pages": document.source.pages,
-        },
+        "source": _source_dict(document),
         "language": document.language,
         "title": document.title,
         "contract_type": {"id": report.contract_type.id, "confidence": report.contract_type.confidence},
@@ -57,6 +52,11 @@ def drafts_dict(report: Report) -> dict:
     return out
 
 
+def _source_dict(document: Document) -> dict:
+    source = document.source
+    return {"path": source.path, "format": source.format, "sha256": source.sha256, "pages": source.pages}
+
+
 def error_dict(path: str, code: str, message: str) -> dict:
     """A batch line for a file that could not be checked."""
     return {"schema_version": SCHEMA_VERSION, "source": {"path": path}, "error": {"code": code, "message": message}}
@@ -64,12 +64,7 @@ def error_dict(path: str, code: str, message: str) -> dict:
 
 def parse_dict(document: Document) -> dict:
     return {
-        "source": {
-            "path": document.source.path,
-            "format": document.source.format,
-            "sha256": document.source.sha256,
-            "pages": document.source.pages,
-        },
+        "source": _source_dict(document),
         "language": document.language,
         "title": document.title,
         "effective_date": document.effective_date,

@@ -17,11 +17,11 @@ import jinja2
 from markupsafe import Markup, escape
 
 from clausecheck import __version__
-from clausecheck.engine.schema import REQUIRED_ELEMENTS
 from clausecheck.model import Clause, Evidence, Finding, Report
 from clausecheck.report.drafts_view import drafts_context
 from clausecheck.report.strings import STRINGS, TOPIC_NAMES
 from clausecheck.report.verdict import issues_of, verdict_of
+from clausecheck.vocabulary import REQUIRED_ELEMENTS
 
 SEVERITIES = ("high", "medium", "low", "info")
 CHECKLIST_TOPICS = REQUIRED_ELEMENTS + ("exclusivity",)

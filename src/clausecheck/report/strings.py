@@ -1,32 +1,10 @@
-"""Every fixed string of the memo, in English and Japanese, and the topic names."""
+"""Every fixed string of the memo, in English and Japanese; topic and contract-type names come from rules/ (clausecheck.vocabulary)."""
 
 from __future__ import annotations
 
-TOPIC_NAMES = {
-    "en": {
-        "purpose": "Purpose", "roles": "Role split", "ip_ownership": "IP ownership", "confidentiality": "Confidentiality",
-        "termination": "Term and termination", "cost_sharing": "Cost sharing", "exclusivity": "Exclusivity",
-        "non_compete": "Non-compete", "mfn": "Most-favoured terms (MFN)", "auto_renewal": "Automatic renewal",
-        "renewal_notice": "Notice to stop renewal", "termination_for_convenience": "Termination for convenience",
-        "ip_assignment": "IP assignment", "ip_joint_ownership": "Joint IP ownership", "license_grant": "Licence grant",
-        "grant_back": "Grant-back of improvements", "liability_cap": "Liability cap", "uncapped_liability": "Uncapped liability",
-        "indemnity": "Indemnity", "anti_assignment": "Assignment restrictions", "change_of_control": "Change of control",
-        "governing_law": "Governing law", "jurisdiction": "Courts / dispute resolution", "revenue_sharing": "Revenue sharing",
-        "minimum_commitment": "Minimum commitment", "audit_rights": "Audit rights", "non_solicit": "Non-solicitation",
-        "anti_social_forces": "Anti-social forces clause", "payment_terms": "Payment terms",
-    },
-    "ja": {
-        "purpose": "目的", "roles": "役割分担", "ip_ownership": "知的財産権の帰属", "confidentiality": "秘密保持",
-        "termination": "契約期間・解除", "cost_sharing": "費用負担", "exclusivity": "独占", "non_compete": "競業避止",
-        "mfn": "最恵待遇", "auto_renewal": "自動更新", "renewal_notice": "更新拒絶の通知期間",
-        "termination_for_convenience": "任意解除", "ip_assignment": "権利の譲渡", "ip_joint_ownership": "共有",
-        "license_grant": "実施許諾・使用許諾", "grant_back": "グラントバック・改良", "liability_cap": "損害賠償の上限",
-        "uncapped_liability": "責任の無制限", "indemnity": "補償", "anti_assignment": "譲渡禁止",
-        "change_of_control": "支配権の変更", "governing_law": "準拠法", "jurisdiction": "合意管轄・紛争解決",
-        "revenue_sharing": "収益分配", "minimum_commitment": "最低購入義務", "audit_rights": "監査",
-        "non_solicit": "引抜き・勧誘禁止", "anti_social_forces": "反社会的勢力の排除", "payment_terms": "支払条件",
-    },
-}
+from clausecheck import vocabulary
+
+TOPIC_NAMES = vocabulary.TOPIC_NAMES
 
 STRINGS = {
     "en": {
@@ -74,8 +52,7 @@ STRINGS = {
         "warning_texts": {},
         "verdict_names": {"negotiate": "Negotiate before signing", "questions": "Points worth a question", "clear": "No issue found"},
         "you": "you", "them": "the other side", "no_parties": "No parties recognised",
-        "types": {"nda": "Non-disclosure agreement", "poc": "Proof of concept (PoC)", "joint_development": "Joint development", "license": "Licence", "outsourcing": "Outsourcing / services", "services": "Services", "partnership": "Business partnership", "distribution": "Distribution", "other": "Other",
-                  "contributor_licence": "Contributor licence agreement", "task_outsourcing": "Outsourcing of tasks (delivery, labour)", "terms_of_service": "Terms of service", "agency": "Agency"},
+        "types": vocabulary.CONTRACT_TYPE_NAMES["en"],
     },
     "ja": {
         "language": "ja",
@@ -133,7 +110,6 @@ STRINGS = {
             "W210": "ルールの正規表現が時間内に終わらず、スキップされました。",
         },
         "you": "自社", "them": "相手方", "no_parties": "当事者を認識できませんでした",
-        "types": {"nda": "秘密保持契約", "poc": "技術検証（PoC）契約", "joint_development": "共同研究開発契約", "license": "ライセンス契約", "outsourcing": "業務委託契約", "services": "役務提供契約", "partnership": "業務提携契約", "distribution": "販売店契約", "other": "その他",
-                  "contributor_licence": "コントリビューター・ライセンス契約", "task_outsourcing": "役務型の業務委託（配送・作業）", "terms_of_service": "利用規約", "agency": "代理店契約"},
+        "types": vocabulary.CONTRACT_TYPE_NAMES["ja"],
     },
 }

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clausecheck.errors import ClausecheckError, InputError
-from clausecheck.report.strings import STRINGS
+from clausecheck import vocabulary
 from clausecheck.serve import tasks
 from clausecheck.serve.history import CHECKING, DONE, FAILED, READING, READY, UPLOADED, Entry, History, result_key
 from clausecheck.serve.uploads import RESULTS, UPLOADS, StoredUpload, new_entry_id
 from clausecheck.serve.workers import WorkerPool
 
-CONTRACT_TYPES = tuple(STRINGS["en"]["types"])
+CONTRACT_TYPES = vocabulary.CONTRACT_TYPES
 MEMO_LANGUAGES = ("en", "ja")
 
 
@@ -135,12 +135,19 @@ class Checks:
         self.history.update(entry.id, state=READING, error_code=None, error_message=None)
         self._submit(entry, tasks.inspect_upload, (self._options(),), lambda done: self._read_done(entry.id, done))
 
-    def _read_done(self, entry_id: str, future: Future) -> None:
+    def _succeeded(self, entry_id: str, future: Future) -> bool:
+        """True when the entry's task ended with a result; a cancelled or superseded task is
+        dropped, a failed one recorded on the entry."""
         if future.cancelled() or not self._untrack(entry_id, future):
-            return
+            return False
         error = future.exception()
         if error is not None:
             self._failed(entry_id, error)
+            return False
+        return True
+
+    def _read_done(self, entry_id: str, future: Future) -> None:
+        if not self._succeeded(entry_id, future):
             return
         found = future.result()
         self.history.update(entry_id, state=READY, language=found["language"], title=found["title"], parties=found["parties"], warnings=found["warnings"])
@@ -162,11 +169,7 @@ class Checks:
 
     def _check_done(self, entry_id: str, sha256: str, options: dict, attempt: Path, future: Future) -> None:
         try:
-            if future.cancelled() or not self._untrack(entry_id, future):
-                return
-            error = future.exception()
-            if error is not None:
-                self._failed(entry_id, error)
+            if not self._succeeded(entry_id, future):
                 return
             outcome = future.result()
             final = self.data / RESULTS / entry_id

@@ -15,7 +15,7 @@ from functools import cached_property
 
 import regex
 
-from clausecheck.engine.quantities import Quantity
+from clausecheck.quantities import Quantity
 from clausecheck.statements.lexicon import FEATURES, CompiledLexicon, Cue
 from clausecheck.statements.numbers import quantities_of
 

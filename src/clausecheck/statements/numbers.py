@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
-from clausecheck.engine.quantities import Quantity, amounts, durations, percents
+from clausecheck.quantities import Quantity, amounts, durations, percents
 from clausecheck.statements.lexicon import MEANING, CompiledLexicon, Cue, Lexicon
 
 # How far from a number the word that says what it is for may be, in characters.

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from clausecheck.lang import detect_language
 from clausecheck.model import Clause, Document, RawDocument
-from clausecheck.structure.bilingual import is_bilingual, with_translated_aliases
+from clausecheck.bilingual import is_bilingual, with_translated_aliases
 from clausecheck.structure.changes import place_changes
 from clausecheck.structure.clauses import build_clauses
 from clausecheck.structure.parties import find_definitions, find_effective_date, find_parties, find_title

@@ -87,16 +87,3 @@ def _at(items, starts: list[int], offset: int):
     """
     position = bisect.bisect_right(starts, offset) - 1
     return items[position] if position >= 0 else None
-
-
-def overlapping(changes: tuple[Change, ...], start: int, end: int) -> tuple[str, ...]:
-    """Ids of the changes that touch the text span [start, end); an empty change counts where it stands."""
-    touching = []
-    for change in changes:
-        if change.start == change.end:
-            hit = start <= change.start <= end
-        else:
-            hit = change.start < end and change.end > start
-        if hit:
-            touching.append(change.id)
-    return tuple(touching)

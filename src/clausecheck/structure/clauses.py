@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from clausecheck.lang import detect_language, language_of_counts, script_counts
 from clausecheck.model import Block, Clause
-from clausecheck.structure.bilingual import block_language, is_bilingual
+from clausecheck.bilingual import block_language, is_bilingual
 from clausecheck.structure.numbering import Marker, find_marker
 
 # Styles that start a top-level clause when nothing else is open.

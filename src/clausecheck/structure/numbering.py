@@ -11,46 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "壱": 1, "弐": 2, "参": 3}
-KANJI_UNITS = {"十": 10, "拾": 10, "百": 100, "千": 1000}
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
-FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-
-
-def kanji_to_int(text: str) -> int | None:
-    """第十二条 → 12; 二十一 → 21; 百五 → 105; also plain and full-width digits."""
-    text = text.translate(FULLWIDTH_DIGITS)
-    if text.isdigit():
-        return int(text)
-    total = 0
-    current = 0
-    seen = False
-    for ch in text:
-        if ch in KANJI_DIGITS:
-            current = current * 10 + KANJI_DIGITS[ch] if current and not seen else KANJI_DIGITS[ch]
-            seen = False
-        elif ch in KANJI_UNITS:
-            total += (current or 1) * KANJI_UNITS[ch]
-            current = 0
-            seen = True
-        else:
-            return None
-    return total + current
-
-
-def roman_to_int(text: str) -> int | None:
-    text = text.lower()
-    if not text or any(ch not in ROMAN for ch in text):
-        return None
-    total = 0
-    for i, ch in enumerate(text):
-        value = ROMAN[ch]
-        if i + 1 < len(text) and ROMAN[text[i + 1]] > value:
-            total -= value
-        else:
-            total += value
-    return total
+# The numerals themselves are on the ground floor, shared with the engine.
+from clausecheck.numerals import CIRCLED, FULLWIDTH_DIGITS, kanji_to_int, roman_to_int
 
 
 @dataclass(frozen=True)
@@ -113,7 +75,7 @@ def find_marker(text: str, previous_by_style: dict[str, int] | None = None) -> M
 
     m = _RE_JA_ARTICLE.match(stripped)
     # 第1条に定める… / 第3条第2項の… continue a sentence that cites an article.
-    if m and not stripped[m.end():m.end() + 1] in _JA_CITING_PARTICLES:
+    if m and stripped[m.end():m.end() + 1] not in _JA_CITING_PARTICLES:
         value = kanji_to_int(m.group(1))
         if value is not None:
             sub = f"の{kanji_to_int(m.group(2))}" if m.group(2) else ""

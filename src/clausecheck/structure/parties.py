@@ -11,25 +11,15 @@ from __future__ import annotations
 import re
 
 from clausecheck.model import Clause, Definition, Party
+from clausecheck import vocabulary
 
-JA_PARTY_LETTERS = ("甲", "乙", "丙", "丁", "戊")
-JA_ROLE_WORDS = (
-    "委託者", "受託者", "開示者", "受領者", "ライセンサー", "ライセンシー", "発注者", "受注者", "売主", "買主", "貸主", "借主", "委任者", "受任者",
-    "主催者", "コラボレーター", "販売店", "代理店", "供給者", "提供者", "許諾者", "被許諾者", "譲渡人", "譲受人", "出資者",
-)
+# The words that name parties and roles live in rules/parties.yaml.
+JA_PARTY_LETTERS = vocabulary.PARTY_LETTERS
+JA_ROLE_WORDS = vocabulary.ROLE_WORDS["ja"]
 # A party left blank in a template: 【＿＿＿】, ●●, ○○株式会社 is a name; 【＿＿】 alone is not.
 _RE_BLANK_NAME = re.compile(r"^[【】\[\]＿_●○◯　 ・（）()]*$")
-EN_ROLE_WORDS = {
-    "company", "licensor", "licensee", "partner", "supplier", "customer", "distributor", "consultant",
-    "contractor", "client", "developer", "provider", "recipient", "discloser", "buyer", "seller", "vendor",
-    "manufacturer", "purchaser", "reseller", "agent", "sponsor", "institution", "university", "collaborator",
-    "service provider", "disclosing party", "receiving party", "owner", "franchisee", "franchisor", "affiliate",
-    "investor", "employer", "contractor", "manager", "operator", "publisher", "producer", "host", "member",
-}
-NOT_PARTY_TERMS = {
-    "agreement", "effective date", "party", "parties", "this agreement", "contract", "territory", "products",
-    "product", "services", "term", "commencement date", "closing", "closing date", "confidential information",
-}
+EN_ROLE_WORDS = set(vocabulary.ROLE_WORDS["en"])
+NOT_PARTY_TERMS = set(vocabulary.NOT_PARTY_TERMS)
 _ORG_MARKERS = re.compile(
     r"(Inc\b|Inc\.|LLC|L\.L\.C\.|Ltd|Limited|Corporation|Corp\b|Corp\.|Company|Co\.|GmbH|AG\b|S\.A\.|N\.V\.|B\.V\.|plc|PLC|"
     r"LP\b|L\.P\.|LLP|University|Trust|Foundation|Bank|Holdings|Group|Partners|株式会社|有限会社|合同会社|合名会社|合資会社|"
@@ -281,15 +271,8 @@ def find_parties(preamble: str, full_text: str, language: str, signature: str = 
     return tuple(parties)
 
 
-# Role words that, used as subjects throughout, are the two sides of a contract whose names
-# are on a cover page or order form ("Provider will …", "Customer will …"). Generic NDA
-# roles (Recipient, Discloser) stand for either party and are left out, as are roles that
-# are often third parties (affiliate, agent, member …).
-_COVER_PAGE_ROLES = (
-    "provider", "customer", "supplier", "licensor", "licensee", "vendor", "client", "contractor",
-    "consultant", "distributor", "reseller", "buyer", "seller", "purchaser", "company", "partner",
-    "developer", "manufacturer", "sponsor", "institution", "university", "collaborator", "franchisor", "franchisee",
-)
+# Role words used as subjects throughout on a cover-page contract (rules/parties.yaml `cover_page_roles`).
+_COVER_PAGE_ROLES = vocabulary.COVER_PAGE_ROLES
 _RE_ROLE_SUBJECT = re.compile(
     r"(?<![\w-])(" + "|".join(word.capitalize() for word in _COVER_PAGE_ROLES) + r")(?:['’]s\s+\w+)?\s+(?:will|shall|must|may|agrees|represents|warrants)\b"
 )

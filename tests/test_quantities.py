@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clausecheck.engine import quantities
+from clausecheck import quantities
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from clausecheck.engine.fixtures import fixture_files, read_cases, run_case, run_fixtures
 from clausecheck.engine.loader import load_rules
+from clausecheck.rule_fixtures import fixture_files, read_cases, run_case, run_fixtures
 
 PACK = load_rules()
 

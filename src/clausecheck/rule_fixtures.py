@@ -14,7 +14,7 @@ not failed). Options after the id: `party=ALIAS`, `type=CONTRACT_TYPE`, `kind=ri
 `favours=ALIAS` (the finding must favour the party with that alias, or `favours=none`).
 A rule written on statements (`when:`) holds in both languages and needs, per language, at
 least three firing cases worded differently and two that must stay quiet.
-A case is a small contract of its own: parsed, structured and checked like any file.
+A case is a small contract of its own: read by the pipeline like a .txt file, then checked.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from clausecheck.engine.loader import RulePack
 from clausecheck.engine.runner import CheckOptions, Engine
-from clausecheck.model import RawDocument, Source
+from clausecheck.pipeline import document_from_text
 
 _RE_ANNOTATION = re.compile(r"^#\s*(ruleid|ok|todoruleid|todook)\s*:\s*(\S+)(.*)$")
 EXPECTS_FIRE = {"ruleid": True, "ok": False, "todoruleid": True, "todook": False}
@@ -99,16 +99,10 @@ def read_cases(path: Path, language: str) -> list[FixtureCase]:
 
 
 def run_case(engine: Engine, case: FixtureCase) -> CaseResult:
-    from clausecheck.parsers import assemble
-    from clausecheck.parsers.text import split_paragraphs
-    from clausecheck.structure import build_document
-
     rule = engine.pack.rules.get(case.rule_id)
     if rule is None:
         return CaseResult(case, not case.expects_fire, f"no rule {case.rule_id!r}")
-    source = Source(case.path, "txt", "fixture", None, len(case.text))
-    raw: RawDocument = assemble(source, split_paragraphs(case.text, markdown=False))
-    document = build_document(raw, case.language)
+    document = document_from_text(case.text, case.language, name=case.path, digest="fixture")
     options = CheckOptions(
         party=case.options.get("party"),
         contract_type=case.options.get("type") or None,
