@@ -79,7 +79,7 @@ def translation_parts(clause: Clause, language: str) -> list[tuple[Clause, str]]
         if child.start > cursor:
             parts.append((_part(clause, cursor, child.start, offset), language))
         # Cited as the article it translates.
-        parts.append((replace(child, number=clause.number), child.language))
+        parts.append((replace(child, number=clause.number), child.language or language))
         cursor = child.end
         offset = cursor - clause.start
     if cursor < clause.end and clause.text[offset:].strip():

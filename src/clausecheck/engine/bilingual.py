@@ -106,7 +106,10 @@ class ParallelVersions:
         second_languages = {e.language for e in second.evidence}
         if None in first_languages | second_languages or len(first_languages) != 1 or first_languages & second_languages:
             return False
-        counterparts = [self.version_of(e.start)[1] for e in first.evidence]
+        versions = [self.version_of(e.start) for e in first.evidence]
+        if any(version is None for version in versions):
+            return False  # a quote outside every paired clause translates nothing
+        counterparts = [version[1] for version in versions if version is not None]
         return all(any(self._in(e, clause) for clause in counterparts) for e in second.evidence)
 
 
