@@ -22,6 +22,7 @@ from clausecheck.engine.compiler import REGEX_TIMEOUT_SECONDS, compile_regex
 from clausecheck.engine.schema import LanguageBlock, Rule
 from clausecheck.lang import NormalisedText, normalise
 from clausecheck.model import SEVERITY_ORDER, Clause, Document, Evidence, Finding, Warning
+from clausecheck.quantities import kanji_amount
 from clausecheck.numerals import CIRCLED, kanji_to_int, roman_to_int
 
 QUOTE_MAX_CHARS = 300
@@ -63,7 +64,6 @@ _RE_ITEM_MARKER = re.compile(r"^(?:[0-9]+[.)]?\s|\([0-9a-z]+\)|[一二三四五�
 _RE_LEADING_TERM = re.compile(r"^[「\"“]?([^\s「」\"“”:：、。]{2,20})[」\"”]?(?:\s|:|：|とは)")
 _RE_DEFINITION_NOISE = re.compile(r"[\s「」\"“”。.,、()]")
 _SENTENCE_END = re.compile(r"[。．.!?！？;；]\s|[。！？]|\n")
-_JA_UNITS_BIG = (("億", 10**8), ("万", 10**4))
 _EN_NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -944,22 +944,8 @@ def _words_value(text: str, language: str) -> int | None:
 
 
 def _kanji_amount(text: str) -> int | None:
-    """百万 → 1,000,000; 三億五千万 → 350,000,000 (kanji_to_int reads each part below 万)."""
-    total = 0
-    rest = text.replace("拾", "十")
-    for unit, value in _JA_UNITS_BIG:
-        if unit in rest:
-            head, rest = rest.split(unit, 1)
-            part = kanji_to_int(head) if head else 1
-            if part is None:
-                return None
-            total += part * value
-    if rest:
-        part = kanji_to_int(rest)
-        if part is None:
-            return None
-        total += part
-    return total
+    """金百万円's numeral (拾 read as 十), by the reader the quantities share."""
+    return kanji_amount(text.replace("拾", "十"))
 
 
 def check_old_name(context: _Context, rule: Rule, block: LanguageBlock) -> list[Place]:

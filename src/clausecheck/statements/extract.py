@@ -16,7 +16,7 @@ from functools import cached_property
 import regex
 
 from clausecheck.quantities import Quantity
-from clausecheck.statements.lexicon import FEATURES, CompiledLexicon, Cue
+from clausecheck.statements.lexicon import FEATURES, CompiledLexicon, Cue, occurrences
 from clausecheck.statements.numbers import quantities_of
 
 # What one statement's features must lie within: a long sentence of a contract often joins
@@ -112,7 +112,7 @@ def _segments(text: str, sentences: list[tuple[int, int]], language: str) -> lis
     known = language if language in _PROVISO_INSIDE else "en"
     inside = _PROVISO_INSIDE[known]
     breaks = _STATEMENT_BREAK[known]
-    openers = _occurrences(text, _START_WORDS)
+    openers = occurrences(text, _START_WORDS)
     # The English marks and proviso words are looked for in the lower-cased text, where its
     # offsets are the text's own; otherwise (a letter that lower-cases to two) every sentence
     # is searched.
@@ -120,8 +120,8 @@ def _segments(text: str, sentences: list[tuple[int, int]], language: str) -> lis
     if known == "en":
         lowered = text.lower()
         haystack = lowered if len(lowered) == len(text) and not any(ch in text for ch in _ODD_CASE) else None
-    marks = _occurrences(haystack, _BREAK_MARKS[known]) if haystack is not None else None
-    proviso_words = _occurrences(haystack, _INSIDE_WORDS[known]) if haystack is not None else None
+    marks = occurrences(haystack, _BREAK_MARKS[known]) if haystack is not None else None
+    proviso_words = occurrences(haystack, _INSIDE_WORDS[known]) if haystack is not None else None
     pieces: list[tuple[int, int]] = []
     for start, end in sentences:
         cut_from = start
@@ -145,18 +145,6 @@ def _segments(text: str, sentences: list[tuple[int, int]], language: str) -> lis
         else:
             out.append((start, end, is_proviso))
     return out
-
-
-def _occurrences(text: str, words) -> list[int]:
-    """Where any of `words` starts in `text`, in order."""
-    found: list[int] = []
-    for word in words:
-        at = text.find(word)
-        while at >= 0:
-            found.append(at)
-            at = text.find(word, at + 1)
-    found.sort()
-    return found
 
 
 def _any_between(positions: list[int], start: int, stop: int) -> bool:

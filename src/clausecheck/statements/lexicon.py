@@ -261,21 +261,27 @@ class CompiledLexicon:
 _new_cue = tuple.__new__  # a Cue from its fields without the named tuple's own __new__ (a Python call)
 
 
+def occurrences(text: str, words) -> list[int]:
+    """Where any of `words` starts in `text`, in order."""
+    found: list[int] = []
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            found.append(at)
+            at = text.find(word, at + 1)
+    found.sort()
+    return found
+
+
 def _matches(pattern, text: str, leading: tuple[str, ...] | None):
     """`pattern.finditer(text)` with the time limit, tried only where one of `leading` (the
     strings every match starts with) occurs, when there are such strings."""
     if leading is None:
         yield from pattern.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)
         return
-    starts: list[int] = []
-    for word in leading:
-        at = text.find(word)
-        while at >= 0:
-            starts.append(at)
-            at = text.find(word, at + 1)
     deadline = time.perf_counter() + REGEX_TIMEOUT_SECONDS
     last_end = 0
-    for start in sorted(set(starts)):
+    for start in sorted(set(occurrences(text, leading))):
         if start < last_end:
             continue
         remaining = deadline - time.perf_counter()
