@@ -99,7 +99,15 @@ def _evidence_list(document: Document, hits: list[_Hit], limit: int) -> list[Evi
     for hit in sorted(hits, key=lambda h: (h.unit.clause.start, h.start)):
         item = _evidence(document, hit)
         key = (item.start, item.end)
-        if key in seen:
+        # A quote inside one already kept (the sentence under a heading quoted with it) says
+        # nothing new; one that starts where a kept one does and runs further replaces it.
+        if key in seen or any(start <= item.start and item.end <= end for start, end in seen):
+            continue
+        longer = next((i for i, kept in enumerate(evidence) if kept.start == item.start and kept.end < item.end), None)
+        if longer is not None:
+            seen.discard((evidence[longer].start, evidence[longer].end))
+            seen.add(key)
+            evidence[longer] = item
             continue
         seen.add(key)
         evidence.append(item)
