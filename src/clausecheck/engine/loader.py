@@ -251,6 +251,22 @@ def _texts(path: Path, data, key: str, problems: list[RuleProblem], required: bo
     return {lang: str(text).strip() for lang, text in value.items() if lang in schema.TEXT_KEYS and text}
 
 
+def _unknown_keys(file: str, spec: dict, allowed, block: str, problems: list[RuleProblem]) -> None:
+    """E202 for each key of a rule's `block:` mapping that the schema does not know."""
+    for key in spec:
+        if key not in allowed:
+            problems.append(RuleProblem(file, _line(spec, key), "E202", f"unknown key {key!r} in `{block}`"))
+
+
+def _choice(file: str, spec: dict, key: str, allowed, default, block: str, problems: list[RuleProblem], show_value: bool = False):
+    """`spec[key]` (or `default`), with E203 when it is not one of `allowed`."""
+    value = spec.get(key, default)
+    if value not in allowed:
+        got = f" (got {value!r})" if show_value else ""
+        problems.append(RuleProblem(file, _line(spec, key), "E203", f"`{block}.{key}` must be one of {', '.join(allowed)}{got}"))
+    return value
+
+
 def _str_list(path: Path, owner, key: str, problems: list[RuleProblem]) -> tuple[str, ...]:
     value = owner.get(key)
     if value is None:
@@ -314,15 +330,9 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
         if not isinstance(spec, dict):
             problems.append(RuleProblem(file, _line(data, "party"), "E203", "`party` must be a mapping"))
         else:
-            for key in spec:
-                if key not in schema.PARTY_KEYS:
-                    problems.append(RuleProblem(file, _line(spec, key), "E202", f"unknown key {key!r} in `party`"))
-            favours = spec.get("favours", "subject")
-            if favours not in schema.FAVOURS:
-                problems.append(RuleProblem(file, _line(spec, "favours"), "E203", f"`party.favours` must be one of {', '.join(schema.FAVOURS)}"))
-            mutual_as = spec.get("mutual_as", "risk")
-            if mutual_as not in schema.MUTUAL_AS:
-                problems.append(RuleProblem(file, _line(spec, "mutual_as"), "E203", f"`party.mutual_as` must be one of {', '.join(schema.MUTUAL_AS)}"))
+            _unknown_keys(file, spec, schema.PARTY_KEYS, "party", problems)
+            favours = _choice(file, spec, "favours", schema.FAVOURS, "subject", "party", problems)
+            mutual_as = _choice(file, spec, "mutual_as", schema.MUTUAL_AS, "risk", "party", problems)
             party = PartySpec(favours=favours, one_sided_only=bool(spec.get("one_sided_only", True)), mutual_as=str(mutual_as))
 
     quantity = None
@@ -331,12 +341,8 @@ def parse_rule(path: Path, data, problems: list[RuleProblem], origin: str = "bui
         if not isinstance(spec, dict):
             problems.append(RuleProblem(file, _line(data, "quantity"), "E203", "`quantity` must be a mapping"))
         else:
-            for key in spec:
-                if key not in schema.QUANTITY_KEYS:
-                    problems.append(RuleProblem(file, _line(spec, key), "E202", f"unknown key {key!r} in `quantity`"))
-            qtype = spec.get("type")
-            if qtype not in schema.QUANTITY_TYPES:
-                problems.append(RuleProblem(file, _line(spec, "type"), "E203", f"`quantity.type` must be one of {', '.join(schema.QUANTITY_TYPES)}"))
+            _unknown_keys(file, spec, schema.QUANTITY_KEYS, "quantity", problems)
+            qtype = _choice(file, spec, "type", schema.QUANTITY_TYPES, None, "quantity", problems)
             above, below = spec.get("above"), spec.get("below")
             for name, value in (("above", above), ("below", below)):
                 if value is not None and not isinstance(value, (int, float)):
@@ -499,12 +505,8 @@ def _parse_lint(path: Path, data, kind, problems: list[RuleProblem]) -> LintSpec
     if not isinstance(spec, dict):
         problems.append(RuleProblem(file, _line(data, "lint") if "lint" in data else getattr(data, "line", 1), "E203", f"a lint rule needs `lint: {{check: ...}}` (one of {', '.join(schema.LINT_CHECKS)})"))
         return None
-    for key in spec:
-        if key not in schema.LINT_KEYS:
-            problems.append(RuleProblem(file, _line(spec, key), "E202", f"unknown key {key!r} in `lint`"))
-    check = spec.get("check")
-    if check not in schema.LINT_CHECKS:
-        problems.append(RuleProblem(file, _line(spec, "check"), "E203", f"`lint.check` must be one of {', '.join(schema.LINT_CHECKS)} (got {check!r})"))
+    _unknown_keys(file, spec, schema.LINT_KEYS, "lint", problems)
+    check = _choice(file, spec, "check", schema.LINT_CHECKS, None, "lint", problems, show_value=True)
     after = spec.get("after")
     if after is not None:
         after = str(after)
