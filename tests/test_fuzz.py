@@ -7,23 +7,18 @@ with the shrunk reproducer's error and location.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import random
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _load_fuzz():
-    spec = importlib.util.spec_from_file_location("clausecheck_fuzz", ROOT / "benchmarks" / "fuzz.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "benchmarks" / "fuzz.py", "clausecheck_fuzz")
 
 
 fuzz = _load_fuzz()

@@ -3,12 +3,12 @@ the generator that writes them."""
 
 from __future__ import annotations
 
-import importlib.util
 import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import load_script
 
 from clausecheck.engine.runner import CheckOptions
 from clausecheck.engine.schema import TOPICS
@@ -74,10 +74,7 @@ def test_sample_matches_its_expected_findings(expected_path, known_rules):
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("build_samples", SAMPLES / "build_samples.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(SAMPLES / "build_samples.py", "build_samples")
 
 
 def test_the_committed_samples_are_what_the_generator_writes(tmp_path):

@@ -5,22 +5,17 @@ tree (the batch and its workers) under 1.5 GB."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _load_benchmark():
-    spec = importlib.util.spec_from_file_location("clausecheck_hostile_batch", ROOT / "benchmarks" / "hostile_batch.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "benchmarks" / "hostile_batch.py", "clausecheck_hostile_batch")
 
 
 hostile_batch = _load_benchmark()

@@ -175,14 +175,11 @@ def test_cuad_distributor_agreement():
 
 def test_cuad_party_detection_rate():
     """benchmarks/parties.py on the CUAD sample: two parties found, and named as labelled."""
-    import importlib.util
 
-    from conftest import ROOT
+    from conftest import ROOT, load_script
 
     folder = corpus_path("cuad")
-    spec = importlib.util.spec_from_file_location("parties_benchmark", ROOT / "benchmarks" / "parties.py")
-    benchmark = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(benchmark)
+    benchmark = load_script(ROOT / "benchmarks" / "parties.py", "parties_benchmark")
     result = benchmark.score(folder)
     assert result["contracts"] >= 100
     assert result["two_or_more_parties"] >= 0.80
